@@ -1,0 +1,188 @@
+"""Open, create and close a label file, and run one user action as one transaction.
+
+Settings (ARCHITECTURE, "The label file"; FIELD-NOTES, "SQLite"): WAL with
+``synchronous=FULL`` so a committed action survives a power cut, ``busy_timeout`` and
+``BEGIN IMMEDIATE`` so two processes never fail mid-action with SQLITE_BUSY, and
+``trusted_schema=OFF`` because a label file may come from someone else. Closing
+checkpoints the WAL so the one ``.db`` file is complete when it is copied.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app import __version__
+from app.core.canonical import CANONICAL_FORM
+from app.core.labelschema import LabelSchema
+from storage.errors import LabelFileError, NotALabelFile, ReadOnlyLabelFile
+from storage.header import check_label_file
+from storage.schema import APPLICATION_ID, FORMAT_NAME, MIGRATIONS, SCHEMA_VERSION
+from storage.schema_rows import write_label_schema
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def utc_now() -> str:
+    """The timestamp format of every ``created``/``updated`` column: sortable ISO-8601 UTC."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class LabelFile:
+    """An open label file. Use ``open_label_file`` or ``create_label_file`` to get one."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, read_only: bool) -> None:
+        self.path = path
+        self.connection = connection
+        self.read_only = read_only
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the body as one ``BEGIN IMMEDIATE`` transaction, committed when it returns."""
+        if self.read_only:
+            raise ReadOnlyLabelFile(f"{self.path} is open read-only; the change was not saved")
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        """Read one value of the ``meta`` table."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @property
+    def owner(self) -> str:
+        """The annotator who owns this file."""
+        return self.meta("owner") or ""
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and close."""
+        if not self.read_only:
+            self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.connection.close()
+
+    def __enter__(self) -> LabelFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_label_file(path: Path, *, read_only: bool = False) -> LabelFile:
+    """Open an existing label file, migrating it forward if it is older.
+
+    Raises:
+        NotALabelFile: the path is missing, empty, not SQLite, truncated, another
+            application's database or from a newer Thresher. Its bytes are unchanged.
+    """
+    check_label_file(path)
+    connection = _connect(path, read_only=read_only)
+    try:
+        _verify_identity(path, connection)
+        if not read_only:
+            _configure_for_writing(connection)
+            _migrate(connection)
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise NotALabelFile(path, "corrupt", f"is a damaged label file ({error})") from error
+    except BaseException:
+        connection.close()
+        raise
+    return LabelFile(path, connection, read_only)
+
+
+def create_label_file(path: Path, *, owner: str, schema: LabelSchema) -> LabelFile:
+    """Create a new label file owned by ``owner`` holding ``schema``.
+
+    Raises:
+        LabelFileError: something already exists at ``path``.
+    """
+    if path.exists():
+        raise LabelFileError(f"{path} already exists; not overwriting it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = _connect(path, read_only=False)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    _configure_for_writing(connection)
+    _migrate(connection)
+    label_file = LabelFile(path, connection, read_only=False)
+    with label_file.transaction() as db:
+        now = utc_now()
+        db.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [
+                ("format", FORMAT_NAME),
+                ("owner", owner),
+                ("created", now),
+                ("app_version", __version__),
+                ("canonical_form", CANONICAL_FORM),
+            ],
+        )
+        write_label_schema(db, schema)
+    return label_file
+
+
+def open_or_create(path: Path, *, owner: str, schema: LabelSchema) -> LabelFile:
+    """Open ``path`` if it exists, else create it."""
+    if path.exists():
+        return open_label_file(path)
+    return create_label_file(path, owner=owner, schema=schema)
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    mode = "ro" if read_only else "rw" if path.exists() else "rwc"
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, never an implicit BEGIN.
+    connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA trusted_schema = OFF")
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+def _configure_for_writing(connection: sqlite3.Connection) -> None:
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = FULL")
+
+
+def _verify_identity(path: Path, connection: sqlite3.Connection) -> None:
+    """Re-check identity through SQLite: the WAL may hold a newer header than the file."""
+    (application_id,) = connection.execute("PRAGMA application_id").fetchone()
+    (version,) = connection.execute("PRAGMA user_version").fetchone()
+    if application_id != APPLICATION_ID:
+        raise NotALabelFile(path, "other-application", "is not a Thresher label file")
+    if version > SCHEMA_VERSION:
+        raise NotALabelFile(
+            path, "newer-version", f"was written by a newer Thresher (format version {version})"
+        )
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Apply each pending migration in its own transaction with its version bump."""
+    (version,) = connection.execute("PRAGMA user_version").fetchone()
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[target - 1]):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {target}")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (executescript would COMMIT on its own)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""

@@ -1,0 +1,107 @@
+"""``thresher validate``: is this label file whole and are its offsets right?
+
+Checks SQLite's own integrity, the format version, unexpected schema objects (a file from
+someone else may carry triggers or views), and that every span and fact slot lies inside
+its text with a stored ``text`` equal to the slice it points at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import sqlite_utils
+
+from app.core.document import sha256_text
+from storage.schema import EXPECTED_INDEXES, EXPECTED_TABLES, SCHEMA_VERSION
+
+MAX_PROBLEMS = 200
+
+
+def validate(db: sqlite3.Connection) -> list[str]:
+    """Return every problem found (empty when the file is valid), at most ``MAX_PROBLEMS``."""
+    problems: list[str] = []
+    for problem in _all_problems(db):
+        problems.append(problem)
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(f"(stopped after {MAX_PROBLEMS} problems)")
+            break
+    return problems
+
+
+def _all_problems(db: sqlite3.Connection) -> Iterator[str]:
+    for (message,) in db.execute("PRAGMA integrity_check"):
+        if message != "ok":
+            yield f"SQLite integrity: {message}"
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version != SCHEMA_VERSION:
+        yield f"format version is {version}, expected {SCHEMA_VERSION}"
+    yield from _unexpected_objects(db)
+    yield from _span_problems(db)
+    yield from _slot_problems(db)
+    yield from _document_problems(db)
+
+
+def _unexpected_objects(db: sqlite3.Connection) -> Iterator[str]:
+    wrapped = sqlite_utils.Database(db)
+    for name in sorted(set(wrapped.table_names()) - EXPECTED_TABLES):
+        yield f"unexpected table {name!r}"
+    for name in wrapped.view_names():
+        yield f"unexpected view {name!r}"
+    for trigger in wrapped.triggers:
+        yield f"unexpected trigger {trigger.name!r} on {trigger.table!r}"
+    for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'"
+    ):
+        if name not in EXPECTED_INDEXES:
+            yield f"unexpected index {name!r}"
+
+
+def _span_problems(db: sqlite3.Connection) -> Iterator[str]:
+    rows = db.execute(
+        "SELECT s.id, s.doc_id, s.layer, s.start, s.end, s.text,"
+        " CASE s.layer WHEN 'raw' THEN d.raw_text ELSE d.clean_text END"
+        " FROM spans s LEFT JOIN documents d ON d.id = s.doc_id"
+    )
+    for span_id, doc_id, layer, start, end, text, layer_text in rows:
+        where = f"span {span_id} in document {doc_id!r}"
+        yield from _range_problems(where, (layer, start, end, text), layer_text)
+
+
+def _slot_problems(db: sqlite3.Connection) -> Iterator[str]:
+    rows = db.execute(
+        "SELECT s.id, f.doc_id, s.layer, s.start, s.end, s.text,"
+        " CASE s.layer WHEN 'raw' THEN d.raw_text ELSE d.clean_text END"
+        " FROM fact_slots s JOIN facts f ON f.id = s.fact_id"
+        " LEFT JOIN documents d ON d.id = f.doc_id WHERE s.layer IS NOT NULL"
+    )
+    for slot_id, doc_id, layer, start, end, text, layer_text in rows:
+        where = f"fact slot {slot_id} in document {doc_id!r}"
+        yield from _range_problems(where, (layer, start, end, text), layer_text)
+
+
+def _range_problems(
+    where: str, stored: tuple[str, int, int, str | None], layer_text: str | None
+) -> Iterator[str]:
+    """Problems of one stored (layer, start, end, text) against the text it points into."""
+    layer, start, end, text = stored
+    if layer_text is None:
+        yield f"{where}: its document is missing"
+    elif not 0 <= start < end <= len(layer_text):
+        yield f"{where}: range {start}-{end} is outside the {layer} text ({len(layer_text)})"
+    elif text != layer_text[start:end]:
+        yield f"{where}: stored text {text!r} != {layer} text {layer_text[start:end]!r}"
+
+
+def _document_problems(db: sqlite3.Connection) -> Iterator[str]:
+    for doc_id, raw_text, raw_sha256 in db.execute(
+        "SELECT id, raw_text, raw_sha256 FROM documents"
+    ):
+        if sha256_text(raw_text) != raw_sha256:
+            yield f"document {doc_id!r}: raw_sha256 does not match its raw text"
+    for doc_id, raw_start, raw_end, clean_start, clean_end, raw, clean in db.execute(
+        "SELECT a.doc_id, a.raw_start, a.raw_end, a.clean_start, a.clean_end, d.raw_text,"
+        " d.clean_text FROM alignment a JOIN documents d ON d.id = a.doc_id"
+    ):
+        if raw[raw_start:raw_end] != clean[clean_start:clean_end]:
+            yield f"document {doc_id!r}: alignment segment at raw {raw_start} does not match"

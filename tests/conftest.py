@@ -1,0 +1,28 @@
+"""Shared fixtures: the bundled sample pages and fresh label files on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.core.labelschema import default_schema
+from storage.labelfile import LabelFile, create_label_file
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "resources" / "samples"
+
+
+@pytest.fixture
+def samples() -> Path:
+    """The bundled sample pages (a copy of the seed corpus; never ../shared)."""
+    return SAMPLES
+
+
+@pytest.fixture
+def label_file(tmp_path: Path) -> Iterator[LabelFile]:
+    """A new, empty label file on disk, owned by 'kim'."""
+    opened = create_label_file(tmp_path / "labels.db", owner="kim", schema=default_schema())
+    yield opened
+    opened.close()
