@@ -184,7 +184,7 @@ def test_importing_the_same_spans_twice_adds_nothing(
     record = {"id": "d", "raw_text": "광고 문구 그리고 본문",
               "spans": [{"start": 0, "end": 5, "label": "ad"}],
               "facts": [{"type": "quantity", "slots": [
-                  {"role": "value", "layer": "raw", "start": 9, "end": 11, "value": "1"}]}]}
+                  {"role": "value", "layer": "raw", "start": 10, "end": 12, "value": "1"}]}]}
     records.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
     db = tmp_path / "x.db"
     run(capsys, "import", records, "--into", db)

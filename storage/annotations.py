@@ -1,0 +1,134 @@
+"""One user action on annotations = one committed transaction.
+
+Every function here commits before it returns, so when the window shows an action as
+done it is already in the file. Deleting is a tombstone (``deleted = 1``) and undoing a
+deletion clears it: rows are never removed, so merges see deletions too.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.core.document import LAYERS, STATUSES, SpanRecord, status_id
+from storage.labelfile import LabelFile, utc_now
+
+_SPAN_COLUMNS = "id, layer, start, end, label, text, annotator, created, updated, deleted"
+
+
+class AnnotationRefused(ValueError):
+    """An edit that would store something wrong (a range outside the text, a bad label)."""
+
+
+@dataclass(frozen=True)
+class NewSpan:
+    """A span the user asks for: layer and range; the text is taken from the document."""
+
+    layer: str
+    start: int
+    end: int
+    label: str
+
+
+def add_spans(
+    label_file: LabelFile, doc_id: str, spans: Sequence[NewSpan], annotator: str
+) -> list[SpanRecord]:
+    """Add ``spans`` to a document in one transaction; return them as stored."""
+    now = utc_now()
+    with label_file.transaction() as db:
+        texts = _layer_texts(db, doc_id)
+        labels = {row[0] for row in db.execute("SELECT name FROM labels")}
+        records = [_checked(span, texts, labels, annotator, now) for span in spans]
+        db.executemany(
+            f"INSERT INTO spans (doc_id, {_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            [
+                (doc_id, r.id, r.layer, r.start, r.end, r.label, r.text, r.annotator,
+                 r.created, r.updated)
+                for r in records
+            ],
+        )
+    return records
+
+
+def set_spans_deleted(label_file: LabelFile, span_ids: Sequence[str], deleted: bool) -> None:
+    """Tombstone spans, or bring them back (undo of a delete or of an add)."""
+    now = utc_now()
+    with label_file.transaction() as db:
+        db.executemany(
+            "UPDATE spans SET deleted = ?, updated = ? WHERE id = ?",
+            [(int(deleted), now, span_id) for span_id in span_ids],
+        )
+
+
+def relabel_span(label_file: LabelFile, span_id: str, label: str) -> None:
+    """Give a span another label."""
+    with label_file.transaction() as db:
+        if db.execute("SELECT 1 FROM labels WHERE name = ?", (label,)).fetchone() is None:
+            raise AnnotationRefused(f"label {label!r} is not in this file's schema")
+        db.execute(
+            "UPDATE spans SET label = ?, updated = ? WHERE id = ?", (label, utc_now(), span_id)
+        )
+
+
+def set_status(
+    label_file: LabelFile, doc_id: str, annotator: str, status: str, note: str | None = None
+) -> None:
+    """Set an annotator's status of a document (and its note, when given)."""
+    if status not in STATUSES:
+        raise AnnotationRefused(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    now = utc_now()
+    with label_file.transaction() as db:
+        db.execute(
+            "INSERT INTO document_status (id, doc_id, annotator, status, note, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status,"
+            " note = coalesce(?, note), updated = excluded.updated, deleted = 0",
+            (status_id(doc_id, annotator), doc_id, annotator, status, note or "", now, now, note),
+        )
+
+
+def document_spans(db: sqlite3.Connection, doc_id: str) -> list[SpanRecord]:
+    """The live spans of a document, every annotator's, in text order."""
+    return [
+        SpanRecord(*row[:9], deleted=bool(row[9]))
+        for row in db.execute(
+            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE doc_id = ? AND deleted = 0"
+            " ORDER BY layer DESC, start, end, id",
+            (doc_id,),
+        )
+    ]
+
+
+def document_status(db: sqlite3.Connection, doc_id: str, annotator: str) -> tuple[str, str]:
+    """An annotator's (status, note) for a document; ('todo', '') when never set."""
+    row = db.execute(
+        "SELECT status, note FROM document_status WHERE id = ? AND deleted = 0",
+        (status_id(doc_id, annotator),),
+    ).fetchone()
+    return ("todo", "") if row is None else (str(row[0]), str(row[1]))
+
+
+def _layer_texts(db: sqlite3.Connection, doc_id: str) -> dict[str, str]:
+    row = db.execute("SELECT raw_text, clean_text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        raise AnnotationRefused(f"no document with id {doc_id!r}")
+    return {"raw": row[0], "clean": row[1]}
+
+
+def _checked(
+    span: NewSpan, texts: dict[str, str], labels: set[str], annotator: str, now: str
+) -> SpanRecord:
+    if span.layer not in LAYERS:
+        raise AnnotationRefused(f"layer {span.layer!r} is not 'raw' or 'clean'")
+    length = len(texts[span.layer])
+    if not 0 <= span.start < span.end <= length:
+        raise AnnotationRefused(
+            f"range {span.start}-{span.end} is outside the {span.layer} text ({length})"
+        )
+    if span.label not in labels:
+        raise AnnotationRefused(f"label {span.label!r} is not in this file's schema")
+    text = texts[span.layer][span.start : span.end]
+    return SpanRecord(
+        str(uuid.uuid4()), span.layer, span.start, span.end, span.label, text, annotator, now, now
+    )
