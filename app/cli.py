@@ -44,19 +44,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"thresher {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_import_command(commands, CLEANER_NAMES)
-    _add(commands, "show", _show, "print one document as a JSON record",
-         "thresher show team.db news/0001\n  thresher show team.db news/0001 --compact | jq .spans")
+    _add(
+        commands,
+        "show",
+        _show,
+        "print one document as a JSON record",
+        "thresher show team.db news/0001\n  thresher show team.db news/0001 --compact | jq .spans",
+    )
     show = commands.choices["show"]
     show.add_argument("file", type=Path, help="the label file")
     show.add_argument("doc_id", help="the document's id")
     show.add_argument("--compact", action="store_true", help="print the record on one line")
-    stats = _add(commands, "stats", _stats, "count documents, statuses, labels, annotators",
-                 "thresher stats team.db\n  thresher stats team.db --json")
+    stats = _add(
+        commands,
+        "stats",
+        _stats,
+        "count documents, statuses, labels, annotators",
+        "thresher stats team.db\n  thresher stats team.db --json",
+    )
     stats.add_argument("file", type=Path, help="the label file")
     stats.add_argument("--json", action="store_true", help="print a JSON object")
-    check = _add(commands, "validate", _validate,
-                 "check integrity, version and that every span points at its text",
-                 "thresher validate team.db && echo valid")
+    check = _add(
+        commands,
+        "validate",
+        _validate,
+        "check integrity, version and that every span points at its text",
+        "thresher validate team.db && echo valid",
+    )
     check.add_argument("file", type=Path, help="the label file")
     add_demo_command(commands)
     return parser
@@ -94,8 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"thresher: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("\nthresher: interrupted; everything reported as saved is in the file",
-              file=sys.stderr)
+        print(
+            "\nthresher: interrupted; everything reported as saved is in the file", file=sys.stderr
+        )
         return 130
 
 

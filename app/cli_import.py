@@ -43,20 +43,43 @@ def add_import_command(
         epilog=_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("sources", nargs="+", type=Path, metavar="SRC",
-                        help="files or folders to import")
-    parser.add_argument("--into", required=True, type=Path, metavar="FILE",
-                        help="the label file (created if missing)")
-    parser.add_argument("--annotator", default="import", metavar="NAME",
-                        help="owner of a new file, and annotator of imported spans that "
-                        "name none (default: import)")
-    parser.add_argument("--cleaner", choices=cleaners, default=None,
-                        help="cleaner for every page (default: trafilatura for HTML, "
-                        "lines for text; a record's own clean_text is always kept)")
-    parser.add_argument("--schema", type=Path, metavar="JSON",
-                        help="label schema for a new file (default: the bundled one)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="worker processes for cleaning (default: one per core)")
+    parser.add_argument(
+        "sources", nargs="+", type=Path, metavar="SRC", help="files or folders to import"
+    )
+    parser.add_argument(
+        "--into",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="the label file (created if missing)",
+    )
+    parser.add_argument(
+        "--annotator",
+        default="import",
+        metavar="NAME",
+        help="owner of a new file, and annotator of imported spans that "
+        "name none (default: import)",
+    )
+    parser.add_argument(
+        "--cleaner",
+        choices=cleaners,
+        default=None,
+        help="cleaner for every page (default: trafilatura for HTML, "
+        "lines for text; a record's own clean_text is always kept)",
+    )
+    parser.add_argument(
+        "--schema",
+        type=Path,
+        metavar="JSON",
+        help="label schema for a new file (default: the bundled one)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes for cleaning (default: one per core)",
+    )
     parser.set_defaults(handler=run_import)
 
 

@@ -54,8 +54,12 @@ def add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
         epilog="Example:\n  thresher demo && thresher stats ~/.local/share/thresher/demo.db",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--file", type=Path, default=None,
-                        help="where to make it (default: the data folder's demo.db)")
+    parser.add_argument(
+        "--file",
+        type=Path,
+        default=None,
+        help="where to make it (default: the data folder's demo.db)",
+    )
     parser.set_defaults(handler=_run_demo)
 
 
@@ -64,6 +68,8 @@ def _run_demo(args: argparse.Namespace) -> int:
     with open_label_file(path, read_only=True) as label_file:
         stats = file_stats(label_file.connection)
     print(f"demo label file: {path}")
-    print(f"  {stats['documents']} documents; try: thresher show {path} "
-          "004_b248406a6be265a2", file=sys.stdout)
+    print(
+        f"  {stats['documents']} documents; try: thresher show {path} 004_b248406a6be265a2",
+        file=sys.stdout,
+    )
     return 0

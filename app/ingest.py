@@ -1,29 +1,29 @@
 """``thresher import``: read sources, clean and align them on every core, store them.
 
-Work goes in batches: each batch is decoded in worker processes, the lines it repeats are
-added to the import's counts (so the `lines` cleaner can drop site chrome seen on many
-pages), then cleaned and aligned in the workers, then written in one transaction. A kill
-between batches leaves every finished batch in the file; running the import again skips
-what is there and completes the rest.
+Two passes, both on worker processes. The first reads only the pages the `lines`
+cleaner will clean and counts their lines, so that cleaner knows which lines many pages
+of this import repeat (site chrome). The second prepares each document (decode, HTML to
+text, clean, align) and streams the results back; this process writes them in batches of
+one transaction each while the workers go on. A kill between batches leaves every
+finished batch in the file, and running the import again skips what is there.
 """
 
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
-from app.core.cleaners import ImportContext, repeated_lines_from_counts
+from app.core.cleaners import ImportContext, document_lines, repeated_lines_from_counts
 from app.core.document import PreparedDocument
 from app.core.labelschema import LabelSchema
-from app.core.prepare import ImportOptions, RawPage, finish_page, read_page
-from app.core.sources import Refusal, Source, count_sources, iter_sources
+from app.core.prepare import ImportOptions, finish_page, read_page
+from app.core.sources import FileSource, Refusal, Source, count_sources, iter_sources
 from storage.documents import ImportCounts, insert_documents
 from storage.labelfile import LabelFile, utc_now
 from storage.schema_rows import read_label_schema
@@ -31,6 +31,8 @@ from storage.schema_rows import read_label_schema
 BATCH_SIZE = 256
 # Below this many documents, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 24
+# Tasks in flight per worker: enough to keep every core busy while results are written.
+QUEUE_PER_WORKER = 32
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,51 +62,96 @@ def import_sources(
     ``expected`` is how many documents the caller counted (for its progress display);
     small imports run in this process, larger ones on ``workers`` processes.
     """
+    options = ImportOptions(options.annotator, options.cleaner, options.now or utc_now())
+    expected = count_sources(paths) if expected is None else expected
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    count = 1 if expected < POOL_THRESHOLD else count
+    context = _import_context(paths, options, count)
     report = ImportReport()
     schema = read_label_schema(label_file.connection)
-    options = ImportOptions(options.annotator, options.cleaner, options.now or utc_now())
-    lines = _LineCounts()
     seen: dict[str, str] = {}
-    expected = count_sources(paths) if expected is None else expected
-    executor = _executor(expected, workers)
-    try:
-        for batch in _batches(iter_sources(paths), BATCH_SIZE):
-            sources = [item for item in batch if not isinstance(item, Refusal)]
-            report.refusals.extend(item for item in batch if isinstance(item, Refusal))
-            pages = _keep(_map(executor, read_page, sources), report)
-            context = lines.add(page.raw_text for page in pages)
-            finish = partial(finish_page, options=options, context=context)
-            docs = _keep(_map(executor, finish, pages), report)
-            _store(label_file, _check_batch(docs, schema, seen, report), options.now, report)
-            if progress is not None:
-                progress(len(batch))
-    finally:
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
+    prepared = _run(_prepare_document, iter_sources(paths), count, _Job(options, context))
+    for batch in _batches(prepared, BATCH_SIZE):
+        docs = _keep(batch, report)
+        _store(label_file, _check_batch(docs, schema, seen, report), options.now, report)
+        if progress is not None:
+            progress(len(batch))
     return report
 
 
-class _LineCounts:
-    """How many documents of this import each line occurs in.
+def _import_context(paths: Sequence[Path], options: ImportOptions, workers: int) -> ImportContext:
+    """Count the lines of every page the `lines` cleaner will see, across the import."""
+    if options.cleaner not in (None, "lines"):
+        return ImportContext()
+    counts: Counter[str] = Counter()
+    documents = 0
+    sources = (s for s in iter_sources(paths) if _needs_context(s, options))
+    for lines in _run(_page_lines, sources, workers, None):
+        if lines is not None:
+            documents += 1
+            counts.update(lines)
+    return ImportContext(repeated_lines_from_counts(counts, documents))
 
-    Memory stays bounded on huge imports: when the table grows past ``LIMIT`` entries,
-    lines seen only once are forgotten (a line shared by many pages of a site recurs
-    long before that).
-    """
 
-    LIMIT = 2_000_000
+def _needs_context(source: Source | Refusal, options: ImportOptions) -> bool:
+    if isinstance(source, Refusal):
+        return False
+    if options.cleaner == "lines":
+        return True
+    if isinstance(source, FileSource):
+        return not source.is_html
+    record = source.record
+    return record.get("raw_html") is None and record.get("clean_text") is None
 
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.documents = 0
 
-    def add(self, texts: Iterable[str]) -> ImportContext:
-        for text in texts:
-            self.documents += 1
-            self.counts.update({line.strip() for line in text.split("\n")} - {""})
-        if len(self.counts) > self.LIMIT:
-            self.counts = Counter({k: n for k, n in self.counts.items() if n > 1})
-        return ImportContext(repeated_lines_from_counts(self.counts, self.documents))
+@dataclass(frozen=True)
+class _Job:
+    """The import-wide arguments every worker needs for every page."""
+
+    options: ImportOptions
+    context: ImportContext
+
+
+# Worker side: the job reaches each worker process once, through the pool's initializer,
+# instead of being pickled again with every page.
+_current_job: dict[str, _Job] = {}
+
+
+def _set_job(job: _Job | None) -> None:
+    _current_job.clear()
+    if job is not None:
+        _current_job["job"] = job
+
+
+def _page_lines(source: Source) -> set[str] | None:
+    page = read_page(source)
+    return None if isinstance(page, Refusal) else document_lines(page.raw_text)
+
+
+def _prepare_document(item: Source | Refusal) -> PreparedDocument | Refusal:
+    if isinstance(item, Refusal):
+        return item
+    job = _current_job["job"]
+    page = read_page(item)
+    return page if isinstance(page, Refusal) else finish_page(page, job.options, job.context)
+
+
+def _run(
+    function: Callable[[T], R], items: Iterable[T], workers: int, job: _Job | None
+) -> Iterator[R]:
+    """Map ``function`` over ``items`` in order, on ``workers`` processes when > 1."""
+    _set_job(job)
+    if workers <= 1:
+        yield from map(function, items)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_set_job, initargs=(job,)) as pool:
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(pool.submit(function, item))
+            if len(pending) >= workers * QUEUE_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _store(
@@ -158,23 +205,7 @@ def _keep(results: Iterable[T | Refusal], report: ImportReport) -> list[T]:
     return kept
 
 
-def _map(executor: Executor | None, function: Callable[[T], R], items: list[T]) -> list[R]:
-    if executor is None:
-        return [function(item) for item in items]
-    return list(executor.map(function, items, chunksize=max(1, len(items) // 16)))
-
-
-def _executor(expected: int, workers: int | None) -> ProcessPoolExecutor | None:
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or expected < POOL_THRESHOLD:
-        return None
-    return ProcessPoolExecutor(max_workers=count)
-
-
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-__all__ = ["ImportOptions", "ImportReport", "RawPage", "Source", "import_sources"]

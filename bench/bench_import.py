@@ -22,6 +22,8 @@ from storage.labelfile import create_label_file
 
 PAGES = 400
 TARGET = 1.5
+# This machine's speed drifts between runs; the two sides alternate and the best of each counts.
+ROUNDS = 3
 
 
 def bare_trafilatura(paths: list[Path]) -> float:
@@ -48,11 +50,13 @@ def main() -> None:
         folder = Path(scratch) / "pages"
         paths = write_pages(folder, PAGES)
         bare_trafilatura(paths[:20])  # warm caches and imports for a fair race
-        bare = bare_trafilatura(paths)
-        ours = thresher_import(folder, Path(scratch) / "bench.db")
+        bare = ours = 0.0
+        for round_ in range(ROUNDS):
+            bare = max(bare, bare_trafilatura(paths))
+            ours = max(ours, thresher_import(folder, Path(scratch) / f"bench{round_}.db"))
     ratio = ours / bare
     verdict = "meets" if ratio >= TARGET else "MISSES"
-    print(f"import: {PAGES} HTML pages, {os.cpu_count()} cores")
+    print(f"import: {PAGES} HTML pages, {os.cpu_count()} cores, best of {ROUNDS} rounds")
     print(f"  bare trafilatura.extract, 1 process: {bare:7.1f} pages/s")
     print(f"  thresher import, all work included:  {ours:7.1f} pages/s")
     print(f"  ratio {ratio:.2f} (target >= {TARGET}: {verdict})")

@@ -44,8 +44,18 @@ def add_spans(
         db.executemany(
             f"INSERT INTO spans (doc_id, {_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             [
-                (doc_id, r.id, r.layer, r.start, r.end, r.label, r.text, r.annotator,
-                 r.created, r.updated)
+                (
+                    doc_id,
+                    r.id,
+                    r.layer,
+                    r.start,
+                    r.end,
+                    r.label,
+                    r.text,
+                    r.annotator,
+                    r.created,
+                    r.updated,
+                )
                 for r in records
             ],
         )
@@ -110,7 +120,9 @@ def document_status(db: sqlite3.Connection, doc_id: str, annotator: str) -> tupl
 
 
 def _layer_texts(db: sqlite3.Connection, doc_id: str) -> dict[str, str]:
-    row = db.execute("SELECT raw_text, clean_text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    row = db.execute(
+        "SELECT raw_text, clean_text FROM documents WHERE id = ?", (doc_id,)
+    ).fetchone()
     if row is None:
         raise AnnotationRefused(f"no document with id {doc_id!r}")
     return {"raw": row[0], "clean": row[1]}

@@ -63,9 +63,22 @@ def _insert_document(db: sqlite3.Connection, doc: PreparedDocument, imported: st
         " raw_length, clean_length, raw_text, clean_text, raw_html)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            doc.id, doc.url, doc.title, doc.cleaner, doc.cleaner_version, doc.raw_sha256,
-            doc.source_path, doc.source_encoding, CANONICAL_FORM, doc.aligned_share, imported,
-            len(doc.raw_text), len(doc.clean_text), doc.raw_text, doc.clean_text, doc.raw_html,
+            doc.id,
+            doc.url,
+            doc.title,
+            doc.cleaner,
+            doc.cleaner_version,
+            doc.raw_sha256,
+            doc.source_path,
+            doc.source_encoding,
+            CANONICAL_FORM,
+            doc.aligned_share,
+            imported,
+            len(doc.raw_text),
+            len(doc.clean_text),
+            doc.raw_text,
+            doc.clean_text,
+            doc.raw_html,
         ),
     )
     db.executemany(
@@ -82,8 +95,19 @@ def insert_spans(db: sqlite3.Connection, doc_id: str, spans: Sequence[SpanRecord
         "INSERT OR IGNORE INTO spans (id, doc_id, layer, start, end, label, text, annotator,"
         " created, updated, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (s.id, doc_id, s.layer, s.start, s.end, s.label, s.text, s.annotator,
-             s.created, s.updated, int(s.deleted))
+            (
+                s.id,
+                doc_id,
+                s.layer,
+                s.start,
+                s.end,
+                s.label,
+                s.text,
+                s.annotator,
+                s.created,
+                s.updated,
+                int(s.deleted),
+            )
             for s in spans
         ],
     )
@@ -97,16 +121,34 @@ def insert_facts(db: sqlite3.Connection, doc_id: str, facts: Sequence[FactRecord
         cursor = db.execute(
             "INSERT OR IGNORE INTO facts (id, doc_id, type, annotator, created, updated, deleted)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (fact.id, doc_id, fact.type, fact.annotator, fact.created, fact.updated,
-             int(fact.deleted)),
+            (
+                fact.id,
+                doc_id,
+                fact.type,
+                fact.annotator,
+                fact.created,
+                fact.updated,
+                int(fact.deleted),
+            ),
         )
         added += cursor.rowcount
         db.executemany(
             "INSERT OR IGNORE INTO fact_slots (id, fact_id, role, layer, start, end, text, value,"
             " annotator, created, updated, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             [
-                (slot.id, fact.id, slot.role, slot.layer, slot.start, slot.end, slot.text,
-                 slot.value, fact.annotator, fact.created, fact.updated)
+                (
+                    slot.id,
+                    fact.id,
+                    slot.role,
+                    slot.layer,
+                    slot.start,
+                    slot.end,
+                    slot.text,
+                    slot.value,
+                    fact.annotator,
+                    fact.created,
+                    fact.updated,
+                )
                 for slot in fact.slots
             ],
         )
@@ -118,8 +160,15 @@ def _insert_statuses(db: sqlite3.Connection, doc: PreparedDocument) -> None:
         "INSERT OR IGNORE INTO document_status (id, doc_id, annotator, status, note, created,"
         " updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (status_id(doc.id, s.annotator), doc.id, s.annotator, s.status, s.note,
-             s.created, s.updated)
+            (
+                status_id(doc.id, s.annotator),
+                doc.id,
+                s.annotator,
+                s.status,
+                s.note,
+                s.created,
+                s.updated,
+            )
             for s in doc.statuses
         ],
     )
@@ -134,8 +183,17 @@ def read_document_record(db: sqlite3.Connection, doc_id: str) -> dict[str, Any] 
     ).fetchone()
     if row is None:
         return None
-    keys = ("id", "url", "title", "raw_text", "clean_text", "cleaner", "cleaner_version",
-            "raw_sha256", "aligned_share")
+    keys = (
+        "id",
+        "url",
+        "title",
+        "raw_text",
+        "clean_text",
+        "cleaner",
+        "cleaner_version",
+        "raw_sha256",
+        "aligned_share",
+    )
     record: dict[str, Any] = dict(zip(keys, row, strict=True))
     record["alignment"] = [
         list(segment)
@@ -182,8 +240,14 @@ def _fact_rows(db: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
             )
         ]
         facts.append(
-            {"id": fact_id, "type": fact_type, "annotator": annotator, "created": created,
-             "updated": updated, "slots": slots}
+            {
+                "id": fact_id,
+                "type": fact_type,
+                "annotator": annotator,
+                "created": created,
+                "updated": updated,
+                "slots": slots,
+            }
         )
     return facts
 

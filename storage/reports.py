@@ -22,9 +22,7 @@ def file_stats(db: sqlite3.Connection) -> dict[str, Any]:
         "spans": _count(db, "SELECT count(*) FROM spans WHERE deleted = 0"),
         "facts": _count(db, "SELECT count(*) FROM facts WHERE deleted = 0"),
         "labels": _grouped(db, "SELECT label, count(*) FROM spans WHERE deleted = 0 GROUP BY 1"),
-        "fact_types": _grouped(
-            db, "SELECT type, count(*) FROM facts WHERE deleted = 0 GROUP BY 1"
-        ),
+        "fact_types": _grouped(db, "SELECT type, count(*) FROM facts WHERE deleted = 0 GROUP BY 1"),
         "annotators": _annotators(db),
         "aligned_share": _count_float(db, "SELECT avg(aligned_share) FROM documents"),
         "cleaners": _grouped(db, "SELECT cleaner, count(*) FROM documents GROUP BY 1"),

@@ -39,8 +39,19 @@ def test_sample_pages_import_with_alignment(
     assert stats["status"]["todo"] == 5
     for page in sorted(samples.glob("*.txt")):
         record = show(capsys, db, page.stem)
-        assert set(record) >= {"id", "url", "title", "raw_text", "clean_text", "cleaner",
-                               "alignment", "raw_sha256", "spans", "facts", "status"}
+        assert set(record) >= {
+            "id",
+            "url",
+            "title",
+            "raw_text",
+            "clean_text",
+            "cleaner",
+            "alignment",
+            "raw_sha256",
+            "spans",
+            "facts",
+            "status",
+        }
         assert record["cleaner"] == "lines"
         assert record["raw_text"] == page.read_text("utf-8")
         clean = str(record["clean_text"])
@@ -109,9 +120,7 @@ def test_a_different_text_under_a_held_id_is_refused(
     assert show(capsys, db, "doc")["raw_text"] == "원래 본문"
 
 
-def test_korean_legacy_encodings_decode(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_korean_legacy_encodings_decode(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     text = "과학기술정보통신부 장관은 똠방각하 햏을 만났다."
     pages = tmp_path / "pages"
     pages.mkdir()
@@ -163,10 +172,12 @@ def test_spans_with_wrong_text_or_crlf_offsets_are_refused(
 ) -> None:
     records = tmp_path / "r.jsonl"
     lines = [
-        {"id": "shifted", "raw_text": "가나다라",
-         "spans": [{"start": 1, "end": 3, "label": "ad", "text": "가나"}]},
-        {"id": "crlf", "raw_text": "가\r\n나",
-         "spans": [{"start": 3, "end": 4, "label": "ad"}]},
+        {
+            "id": "shifted",
+            "raw_text": "가나다라",
+            "spans": [{"start": 1, "end": 3, "label": "ad", "text": "가나"}],
+        },
+        {"id": "crlf", "raw_text": "가\r\n나", "spans": [{"start": 3, "end": 4, "label": "ad"}]},
         {"id": "unknown", "raw_text": "가나", "spans": [{"start": 0, "end": 1, "label": "nope"}]},
     ]
     records.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), "utf-8")
@@ -181,10 +192,17 @@ def test_importing_the_same_spans_twice_adds_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     records = tmp_path / "r.jsonl"
-    record = {"id": "d", "raw_text": "광고 문구 그리고 본문",
-              "spans": [{"start": 0, "end": 5, "label": "ad"}],
-              "facts": [{"type": "quantity", "slots": [
-                  {"role": "value", "layer": "raw", "start": 10, "end": 12, "value": "1"}]}]}
+    record = {
+        "id": "d",
+        "raw_text": "광고 문구 그리고 본문",
+        "spans": [{"start": 0, "end": 5, "label": "ad"}],
+        "facts": [
+            {
+                "type": "quantity",
+                "slots": [{"role": "value", "layer": "raw", "start": 10, "end": 12, "value": "1"}],
+            }
+        ],
+    }
     records.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
     db = tmp_path / "x.db"
     run(capsys, "import", records, "--into", db)
@@ -243,9 +261,12 @@ def test_validate_finds_a_span_whose_text_drifted(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     records = tmp_path / "r.jsonl"
-    records.write_text(json.dumps(
-        {"id": "d", "raw_text": "가나다", "spans": [{"start": 0, "end": 1, "label": "ad"}]}
-    ), "utf-8")
+    records.write_text(
+        json.dumps(
+            {"id": "d", "raw_text": "가나다", "spans": [{"start": 0, "end": 1, "label": "ad"}]}
+        ),
+        "utf-8",
+    )
     db = tmp_path / "x.db"
     run(capsys, "import", records, "--into", db)
     with sqlite3.connect(db) as conn:

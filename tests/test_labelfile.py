@@ -37,7 +37,10 @@ def test_the_file_carries_the_default_schema(label_file: LabelFile) -> None:
     schema = read_label_schema(label_file.connection)
     assert schema == default_schema()
     assert [label.name for label in schema.labels][:4] == [
-        "nav", "related_links", "ad", "gambling_adult_spam",
+        "nav",
+        "related_links",
+        "ad",
+        "gambling_adult_spam",
     ]
     quantity = next(fact for fact in schema.fact_types if fact.name == "quantity")
     assert [slot.name for slot in quantity.slots] == ["subject", "measure", "value", "unit", "date"]

@@ -25,7 +25,11 @@ print("survived", {CALLS})
 def test_void_qt_calls_do_not_kill_the_interpreter() -> None:
     # In a child process: if the bug is back, the child dies, not the test run.
     result = subprocess.run(
-        [sys.executable, "-c", _SCRIPT], check=False, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", _SCRIPT],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""},
     )
     assert result.returncode == 0, result.stderr[-2000:]

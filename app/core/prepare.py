@@ -110,8 +110,16 @@ def _read_file(source: FileSource) -> RawPage | Refusal:
     if clean_path.is_file():
         given_clean = decode_bytes(clean_path.read_bytes()).text
     return RawPage(
-        source.doc_id, source.origin, raw_text, raw_html, title, None,
-        decoded.encoding, str(source.path), given_clean, None,
+        source.doc_id,
+        source.origin,
+        raw_text,
+        raw_html,
+        title,
+        None,
+        decoded.encoding,
+        str(source.path),
+        given_clean,
+        None,
     )
 
 
@@ -137,9 +145,16 @@ def _read_record(source: RecordSource) -> RawPage | Refusal:
         return Refusal(source.origin, "empty: no text in it")
     clean = _text_field(record, "clean_text")
     return RawPage(
-        source.doc_id, source.origin, canonical, raw_html, title, _text_field(record, "url"),
-        "utf-8", _text_field(record, "source_path"),
-        None if clean is None else canonicalize(clean), record,
+        source.doc_id,
+        source.origin,
+        canonical,
+        raw_html,
+        title,
+        _text_field(record, "url"),
+        "utf-8",
+        _text_field(record, "source_path"),
+        None if clean is None else canonicalize(clean),
+        record,
     )
 
 

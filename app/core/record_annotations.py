@@ -73,8 +73,15 @@ def _span(entry: dict[str, Any], where: str, context: _Context) -> SpanRecord:
     )
     created = _string(entry, "created", where, default=context.now)
     return SpanRecord(
-        id=span_id, layer=layer, start=start, end=end, label=label, text=text, annotator=who,
-        created=created, updated=_string(entry, "updated", where, default=created),
+        id=span_id,
+        layer=layer,
+        start=start,
+        end=end,
+        label=label,
+        text=text,
+        annotator=who,
+        created=created,
+        updated=_string(entry, "updated", where, default=created),
         deleted=bool(entry.get("deleted", False)),
     )
 
@@ -92,8 +99,12 @@ def _fact(entry: dict[str, Any], where: str, context: _Context) -> FactRecord:
     )
     created = _string(entry, "created", where, default=context.now)
     return FactRecord(
-        id=fact_id, type=fact_type, annotator=who, created=created,
-        updated=_string(entry, "updated", where, default=created), slots=slots,
+        id=fact_id,
+        type=fact_type,
+        annotator=who,
+        created=created,
+        updated=_string(entry, "updated", where, default=created),
+        slots=slots,
         deleted=bool(entry.get("deleted", False)),
     )
 
@@ -106,7 +117,11 @@ def _slot(
     value = entry.get("value")
     return SlotRecord(
         id=_string(entry, "id", where, default=derived_id(fact_id, role, index)),
-        role=role, layer=layer, start=start, end=end, text=text,
+        role=role,
+        layer=layer,
+        start=start,
+        end=end,
+        text=text,
         value=None if value is None else str(value),
     )
 
@@ -117,8 +132,10 @@ def _status(entry: dict[str, Any], where: str, annotator: str, now: str) -> Stat
         raise AnnotationError(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}")
     created = _string(entry, "created", where, default=now)
     return StatusRecord(
-        annotator=_string(entry, "annotator", where, default=annotator), status=status,
-        note=_string(entry, "note", where, default=""), created=created,
+        annotator=_string(entry, "annotator", where, default=annotator),
+        status=status,
+        note=_string(entry, "note", where, default=""),
+        created=created,
         updated=_string(entry, "updated", where, default=created),
     )
 

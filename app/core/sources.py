@@ -102,11 +102,7 @@ def _folder(root: Path) -> Iterator[Source | Refusal]:
 
 def _page_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
-        if (
-            path.is_file()
-            and path.suffix.lower() in PAGE_SUFFIXES
-            and not _is_external_clean(path)
-        ):
+        if path.is_file() and path.suffix.lower() in PAGE_SUFFIXES and not _is_external_clean(path):
             yield path
 
 
