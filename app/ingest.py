@@ -17,7 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
 from app.core.cleaners import ImportContext, document_lines, repeated_lines_from_counts
 from app.core.document import PreparedDocument
@@ -93,7 +93,7 @@ def _import_context(paths: Sequence[Path], options: ImportOptions, workers: int)
     return ImportContext(repeated_lines_from_counts(counts, documents))
 
 
-def _needs_context(source: Source | Refusal, options: ImportOptions) -> bool:
+def _needs_context(source: Source | Refusal, options: ImportOptions) -> TypeGuard[Source]:
     if isinstance(source, Refusal):
         return False
     if options.cleaner == "lines":

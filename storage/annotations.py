@@ -11,6 +11,7 @@ import sqlite3
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from app.core.document import LAYERS, STATUSES, SpanRecord, status_id
 from storage.labelfile import LabelFile, utc_now
@@ -101,13 +102,20 @@ def set_status(
 def document_spans(db: sqlite3.Connection, doc_id: str) -> list[SpanRecord]:
     """The live spans of a document, every annotator's, in text order."""
     return [
-        SpanRecord(*row[:9], deleted=bool(row[9]))
+        _span_record(row)
         for row in db.execute(
             f"SELECT {_SPAN_COLUMNS} FROM spans WHERE doc_id = ? AND deleted = 0"
             " ORDER BY layer DESC, start, end, id",
             (doc_id,),
         )
     ]
+
+
+def _span_record(row: tuple[Any, ...]) -> SpanRecord:
+    span_id, layer, start, end, label, text, annotator, created, updated, deleted = row
+    return SpanRecord(
+        span_id, layer, start, end, label, text, annotator, created, updated, bool(deleted)
+    )
 
 
 def document_status(db: sqlite3.Connection, doc_id: str, annotator: str) -> tuple[str, str]:
