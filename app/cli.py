@@ -12,6 +12,7 @@ from app import __version__
 from app.cli_import import add_import_command
 from app.core.cleaners import CLEANER_NAMES
 from app.demo import add_demo_command
+from app.window_entry import launch_window
 from storage.documents import read_document_record
 from storage.errors import LabelFileError
 from storage.labelfile import open_label_file
@@ -26,7 +27,10 @@ _DESCRIPTION = """\
 Thresher: review crawled web pages, tag spam and boilerplate, extract facts, and keep
 every label in one SQLite label file.
 
+With no command, opens the review window on the last label file (or the demo).
+
 Examples:
+  thresher open team.db
   thresher import pages/ --into team.db --annotator kim
   thresher stats team.db
   thresher show team.db news/0001
@@ -73,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", type=Path, help="the label file")
     add_demo_command(commands)
+    opener = _add(
+        commands, "open", _open, "open a label file in the review window", "thresher open team.db"
+    )
+    opener.add_argument("file", type=Path, help="the label file")
     return parser
 
 
@@ -98,10 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return EXIT_USAGE
+    handler: Handler = getattr(args, "handler", _open_last)
     try:
         return handler(args)
     except LabelFileError as error:
@@ -112,6 +117,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             "\nthresher: interrupted; everything reported as saved is in the file", file=sys.stderr
         )
         return 130
+
+
+def _open(args: argparse.Namespace) -> int:
+    open_label_file(args.file, read_only=True).close()  # a clear message before any window
+    return launch_window(args.file)
+
+
+def _open_last(args: argparse.Namespace) -> int:
+    return launch_window(None)
 
 
 def _show(args: argparse.Namespace) -> int:

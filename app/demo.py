@@ -15,6 +15,7 @@ from pathlib import Path
 from app.core.labelschema import default_schema
 from app.core.prepare import ImportOptions
 from app.ingest import import_sources
+from app.window_entry import launch_window
 from storage.labelfile import create_label_file, open_label_file
 from storage.reports import file_stats
 
@@ -48,10 +49,11 @@ def add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
     """Register ``demo`` on the command line."""
     parser = commands.add_parser(
         "demo",
-        help="make the demo label file from the bundled sample pages",
+        help="open the demo label file made from the bundled sample pages",
         description="Make (once) a label file from the five bundled Korean sample pages "
-        "in the user's data folder, and print where it is and what it holds.",
-        epilog="Example:\n  thresher demo && thresher stats ~/.local/share/thresher/demo.db",
+        "in the user's data folder and open it in the review window.",
+        epilog="Examples:\n  thresher demo\n  thresher demo --no-window && "
+        "thresher stats ~/.local/share/thresher/demo.db",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -60,10 +62,15 @@ def add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
         default=None,
         help="where to make it (default: the data folder's demo.db)",
     )
+    parser.add_argument(
+        "--no-window", action="store_true", help="only make the file and print where it is"
+    )
     parser.set_defaults(handler=_run_demo)
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    if not args.no_window:
+        return launch_window(args.file, demo=True)
     path = ensure_demo_file(args.file)
     with open_label_file(path, read_only=True) as label_file:
         stats = file_stats(label_file.connection)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.alignment import Segment
 from app.core.canonical import CANONICAL_FORM
 from app.core.document import FactRecord, PreparedDocument, SpanRecord, status_id
 from app.core.sources import Refusal
@@ -262,3 +263,71 @@ def _status_rows(db: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
             (doc_id,),
         )
     ]
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document's texts and alignment as the window shows them."""
+
+    id: str
+    title: str | None
+    url: str | None
+    raw_text: str
+    clean_text: str
+    raw_html: str | None
+    cleaner: str
+    segments: tuple[Segment, ...]
+
+
+def load_document(db: sqlite3.Connection, doc_id: str) -> StoredDocument | None:
+    """Read one document with its alignment, or None if the id is unknown."""
+    row = db.execute(
+        "SELECT id, title, url, raw_text, clean_text, raw_html, cleaner FROM documents"
+        " WHERE id = ?",
+        (doc_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    segments = tuple(
+        Segment(*segment)
+        for segment in db.execute(
+            "SELECT raw_start, raw_end, clean_start, clean_end FROM alignment"
+            " WHERE doc_id = ? ORDER BY raw_start",
+            (doc_id,),
+        )
+    )
+    doc_id, title, url, raw_text, clean_text, raw_html, cleaner = row
+    return StoredDocument(doc_id, title, url, raw_text, clean_text, raw_html, cleaner, segments)
+
+
+def document_ids(db: sqlite3.Connection) -> list[str]:
+    """Every document id in import order."""
+    return [row[0] for row in db.execute("SELECT id FROM documents ORDER BY rowid")]
+
+
+def next_not_done(db: sqlite3.Connection, after: str | None, annotator: str) -> str | None:
+    """The first document after ``after`` (wrapping around) this annotator has not done."""
+    rowid = 0
+    if after is not None:
+        row = db.execute("SELECT rowid FROM documents WHERE id = ?", (after,)).fetchone()
+        rowid = row[0] if row else 0
+    query = (
+        "SELECT d.id FROM documents d WHERE d.rowid {op} ? AND NOT EXISTS (SELECT 1 FROM"
+        " document_status s WHERE s.doc_id = d.id AND s.annotator = ? AND s.deleted = 0"
+        " AND s.status = 'done') ORDER BY d.rowid LIMIT 1"
+    )
+    for op, bound in ((">", rowid), ("<=", rowid)):
+        row = db.execute(query.format(op=op), (bound, annotator)).fetchone()
+        if row is not None:
+            return str(row[0])
+    return None
+
+
+def done_count(db: sqlite3.Connection, annotator: str) -> int:
+    """How many documents this annotator marked done."""
+    (count,) = db.execute(
+        "SELECT count(*) FROM document_status WHERE annotator = ? AND status = 'done'"
+        " AND deleted = 0",
+        (annotator,),
+    ).fetchone()
+    return int(count)

@@ -1,0 +1,69 @@
+"""Every key of the window in one table: the menus, the shortcuts and the F1 sheet read it.
+
+Label keys (1-9, then the second keyboard row Q W E R T ...) come from the palette's
+``label_keys``; everything else is here, so the README, the sheet and the behaviour
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Key:
+    """One action: its name, menu, keys (the first is shown in menus) and what it does."""
+
+    name: str
+    menu: str
+    keys: tuple[str, ...]
+    text: str
+
+
+KEYS: tuple[Key, ...] = (
+    Key("open", "File", ("Ctrl+O",), "Open a label file"),
+    Key("quit", "File", ("Ctrl+Q",), "Quit (everything is already saved)"),
+    Key("undo", "Edit", ("Ctrl+Z",), "Undo the last action (also in the file)"),
+    Key("redo", "Edit", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo"),
+    Key("grow_line", "Select", ("L",), "Grow the selection to whole lines"),
+    Key("grow_paragraph", "Select", ("P",), "Grow the selection to the paragraph"),
+    Key("grow_dropped", "Select", ("D",), "Select the run of dimmed (dropped) lines here"),
+    Key("clear", "Select", ("Esc",), "Clear the selection and the selected span"),
+    Key("switch_pane", "Select", ("F6",), "Move between the raw and the clean pane"),
+    Key("accept", "Suggestions", ("A",), "Accept the suggestion under the cursor"),
+    Key("accept_all", "Suggestions", ("Shift+A",), "Accept all suggestions of the document"),
+    Key("dismiss", "Suggestions", ("X",), "Dismiss the suggestion under the cursor"),
+    Key("delete", "Span", ("Delete", "Backspace"), "Delete the selected span"),
+    Key("done", "Document", ("Ctrl+Return",), "Mark done and go to the next not-done"),
+    Key("skip", "Document", ("Ctrl+K",), "Mark skipped and go to the next not-done"),
+    Key("flag", "Document", ("Ctrl+Shift+F",), "Flag the document, with a note"),
+    Key("todo", "Document", ("Ctrl+Shift+T",), "Mark back to todo"),
+    Key("next", "Document", ("]",), "Next document"),
+    Key("previous", "Document", ("[",), "Previous document"),
+    Key("next_todo", "Document", ("N",), "Next document not done"),
+    Key("filter", "Document", ("Ctrl+F",), "Filter the document list"),
+    Key("shortcuts", "Help", ("F1", "?"), "Show this sheet of keys"),
+)
+
+LABEL_KEY_HELP = (
+    "Tag the selection with a label; relabel the selected span; "
+    "accept the suggestion under the cursor with that label"
+)
+
+
+def key(name: str) -> Key:
+    """The entry called ``name``."""
+    return next(entry for entry in KEYS if entry.name == name)
+
+
+def sheet_sections(label_keys: list[tuple[str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The shortcuts sheet: label keys first, then each menu's keys."""
+    sections: list[tuple[str, list[tuple[str, str]]]] = [
+        ("Labels", [(keys, f"{name}") for keys, name in label_keys]),
+        ("", [("label key", LABEL_KEY_HELP)]),
+    ]
+    for entry in KEYS:
+        if not sections or sections[-1][0] != entry.menu:
+            sections.append((entry.menu, []))
+        sections[-1][1].append((" / ".join(entry.keys), entry.text))
+    return sections

@@ -1,0 +1,282 @@
+"""The review window: document list, raw and clean panes, label palette, status bar.
+
+This module wires parts together; what a key does to the labels lives in
+``app.gui.tagging``, what is painted in ``app.gui.pane_marks``, and every change goes
+through the undo stack to the review model, which commits it before the window shows it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.commands import ModelCommand, SetStatus, perform
+from app.gui.interaction import Interaction, QtInteraction
+from app.gui.keys import KEYS, sheet_sections
+from app.gui.opened_file import OpenedFile
+from app.gui.pane_marks import clean_marks, raw_marks
+from app.gui.review_model import ReviewModel
+from app.gui.sync import PaneSync
+from app.gui.tagging import Tagging
+from storage.document_rows import SqliteDocumentRows
+from storage.documents import done_count, next_not_done
+from storage.errors import LabelFileError
+from storage.schema_rows import read_label_schema
+from widgets.document_list import DocumentListView
+from widgets.label_palette import LabelPalette, PaletteEntry, label_keys
+from widgets.shortcuts_sheet import ShortcutsSheet
+from widgets.text_pane import DocumentPane
+
+WRITE_ERRORS = (sqlite3.Error, OSError, LabelFileError, ValueError)
+
+
+class MainWindow(QMainWindow):
+    """One label file under review by one annotator."""
+
+    def __init__(self, opened: OpenedFile, interaction: Interaction | None = None) -> None:
+        super().__init__()
+        self.opened = opened
+        self.interaction = interaction or QtInteraction(self)
+        self.model = ReviewModel(opened.label_file, opened.annotator)
+        self.undo_stack = QUndoStack(self)
+        schema = read_label_schema(opened.label_file.connection)
+        self.labels = list(schema.labels)
+        self.colors = {label.name: label.color for label in self.labels}
+        self.label_by_key = dict(zip(label_keys(len(self.labels)), self.labels, strict=True))
+        self._build_widgets()
+        self.tagging = Tagging(self)
+        self.sync = PaneSync(self.raw_pane, self.clean_pane)
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_menus()
+        self._wire()
+        self.model.subscribe(self._on_model_changed)
+        self._update_title()
+        self._open_first_document()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.document_list = DocumentListView()
+        self.document_list.set_source(
+            SqliteDocumentRows(self.opened.label_file.connection, self.opened.annotator)
+        )
+        self.raw_pane = DocumentPane()
+        self.clean_pane = DocumentPane()
+        self.html_pane = DocumentPane()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.clean_pane, "Clean article")
+        self.tabs.addTab(self.html_pane, "HTML source")
+        self.label_palette = LabelPalette()
+        self.label_palette.set_labels(
+            [
+                PaletteEntry(label.name, label.color, key, label.description)
+                for key, label in self.label_by_key.items()
+            ]
+        )
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        centre = QSplitter(Qt.Orientation.Horizontal)
+        centre.addWidget(_titled("Raw page (tag spam here)", self.raw_pane))
+        centre.addWidget(self.tabs)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.label_palette)
+        side_layout.addWidget(self.status_label)
+        side_layout.addStretch(1)
+        outer = QSplitter(Qt.Orientation.Horizontal)
+        for widget, stretch in ((self.document_list, 2), (centre, 8), (side, 2)):
+            outer.addWidget(widget)
+            outer.setStretchFactor(outer.count() - 1, stretch)
+        self.setCentralWidget(outer)
+        self.position_label, self.save_label = QLabel(), QLabel()
+        self.statusBar().addPermanentWidget(self.position_label)
+        self.statusBar().addPermanentWidget(self.save_label)
+        self.resize(1500, 900)
+
+    def _build_menus(self) -> None:
+        handlers = self.tagging.handlers() | {
+            "open": self.interaction.open_other_file,
+            "quit": self.close,
+            "undo": self.undo_stack.undo,
+            "redo": self.undo_stack.redo,
+            "done": lambda: self._set_status("done", advance=True),
+            "skip": lambda: self._set_status("skipped", advance=True),
+            "flag": self._flag,
+            "todo": lambda: self._set_status("todo", advance=False),
+            "next": lambda: self._step(1),
+            "previous": lambda: self._step(-1),
+            "next_todo": self._next_not_done,
+            "filter": self.document_list.focus_filter,
+            "shortcuts": self.show_shortcuts,
+        }
+        menus: dict[str, QMenu] = {}
+        for entry in KEYS:
+            if entry.menu not in menus:
+                menus[entry.menu] = self.menuBar().addMenu(entry.menu)
+            menu = menus[entry.menu]
+            action = QAction(entry.text, self)
+            action.setShortcuts([QKeySequence(keys) for keys in entry.keys])
+            action.triggered.connect(handlers[entry.name])
+            menu.addAction(action)
+            self.actions_by_name[entry.name] = action
+        label_menu = self.menuBar().addMenu("Label")
+        for key, label in self.label_by_key.items():
+            action = QAction(f"{label.name}", self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _=False, name=label.name: self.tagging.label(name))
+            label_menu.addAction(action)
+            self.actions_by_name[f"label:{label.name}"] = action
+
+    def _wire(self) -> None:
+        self.document_list.document_activated.connect(self.show_document)
+        self.label_palette.label_chosen.connect(self.tagging.label)
+        for pane in (self.raw_pane, self.clean_pane):
+            pane.mark_clicked.connect(self.tagging.select_span)
+
+    # -- documents --------------------------------------------------------------------------
+
+    def _open_first_document(self) -> None:
+        db = self.opened.label_file.connection
+        first = next_not_done(db, None, self.opened.annotator)
+        if first is not None:
+            self.document_list.select_document(first)
+            self.show_document(first)
+        self._update_status()
+
+    def show_document(self, doc_id: str) -> None:
+        """Show ``doc_id`` in the panes (the list follows)."""
+        if self.model.current is not None and self.model.current.id == doc_id:
+            return
+        document = self.model.open(doc_id)
+        self.tagging.clear()
+        stored = document.stored
+        self.raw_pane.show_text(stored.raw_text, raw_marks(document, self.colors))
+        self.clean_pane.show_text(stored.clean_text, clean_marks(document, self.colors))
+        self.html_pane.show_text(stored.raw_html or "", [])
+        self.tabs.setTabEnabled(1, stored.raw_html is not None)
+        self.sync.set_segments(stored.segments)
+        self.document_list.select_document(doc_id)
+        self.raw_pane.setFocus()
+        self._update_status()
+
+    def _step(self, delta: int) -> None:
+        model = self.document_list.model
+        current = self.model.current
+        row = model.row_of(current.id) if current else None
+        target = (row if row is not None else -1) + delta
+        if 0 <= target < model.rowCount():
+            self.show_document(model.doc_id_at(target))
+
+    def _next_not_done(self) -> None:
+        current = self.model.current.id if self.model.current else None
+        target = next_not_done(self.opened.label_file.connection, current, self.opened.annotator)
+        if target is None:
+            self.statusBar().showMessage("Every document is done.", 5000)
+        elif target != current:
+            self.show_document(target)
+
+    def _set_status(self, status: str, *, advance: bool, note: str | None = None) -> None:
+        current = self.model.current
+        if current is None:
+            return
+        old = (current.status, current.note)
+        new = (status, current.note if note is None else note)
+        if self.run(SetStatus(self.model, current.id, old, new)) and advance:
+            self._next_not_done()
+
+    def _flag(self) -> None:
+        current = self.model.current
+        if current is None or self.refuse_if_read_only():
+            return
+        note = self.interaction.ask_note(current.id, current.note)
+        if note is not None:
+            self._set_status("flagged", advance=False, note=note)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def refuse_if_read_only(self) -> bool:
+        """Say why nothing can change, when the file is read-only; True if refused."""
+        if not self.model.read_only:
+            return False
+        message = f"{self.opened.path.name} is open read-only ({self.opened.read_only_reason}); "
+        self.interaction.inform(message + "the change was not made.")
+        self.statusBar().showMessage(message + "the change was not made.", 8000)
+        return True
+
+    def run(self, command: ModelCommand) -> bool:
+        """Perform an action through the undo stack; say so if it could not be saved."""
+        if self.refuse_if_read_only():
+            return False
+        try:
+            perform(self.undo_stack, command)
+        except WRITE_ERRORS as error:
+            self.save_label.setText("NOT SAVED")
+            self.interaction.inform(f"The change was not saved: {error}")
+            return False
+        self.save_label.setText("Saved")
+        return True
+
+    def _on_model_changed(self, doc_id: str) -> None:
+        current = self.model.current
+        if current is None or current.id != doc_id:
+            self.show_document(doc_id)  # an undo reached back to another document
+            current = self.model.current
+            assert current is not None
+        self.raw_pane.set_marks(raw_marks(current, self.colors))
+        self.clean_pane.set_marks(clean_marks(current, self.colors))
+        self.document_list.model.refresh_row(doc_id)
+        self._update_status()
+
+    def show_shortcuts(self) -> None:
+        """Open the sheet of every key."""
+        labels = [(key, label.name) for key, label in self.label_by_key.items()]
+        ShortcutsSheet(sheet_sections(labels), self).exec()
+
+    # -- status ------------------------------------------------------------------------------
+
+    def _update_title(self) -> None:
+        suffix = " (read-only)" if self.model.read_only else ""
+        self.setWindowTitle(f"Thresher — {self.opened.path.name}{suffix}")
+        self.save_label.setText("Read-only" if self.model.read_only else "Saved")
+
+    def _update_status(self) -> None:
+        db = self.opened.label_file.connection
+        model = self.document_list.model
+        current = self.model.current
+        row = model.row_of(current.id) if current else None
+        position = f"Document {row + 1} of {model.rowCount()}" if row is not None else ""
+        done = done_count(db, self.opened.annotator)
+        self.position_label.setText(f"{position} · {done} done · {self.opened.annotator}")
+        if current is not None:
+            counts: dict[str, int] = {}
+            for span in current.spans:
+                counts[span.label] = counts.get(span.label, 0) + 1
+            self.label_palette.set_counts(counts)
+            note = f"\nNote: {current.note}" if current.note else ""
+            hints = f"\n{len(current.suggestions)} suggestions left (A accepts, Shift+A all)"
+            self.status_label.setText(f"{current.id}\nStatus: {current.status}{note}{hints}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Qt override: close the label file (checkpointing it) with the window."""
+        self.opened.close()
+        super().closeEvent(event)
+
+
+def _titled(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(QLabel(title))
+    layout.addWidget(widget)
+    return box

@@ -1,0 +1,135 @@
+"""The document model the window and its undo commands work on.
+
+Plain Python: every action writes one transaction to the label file through
+``storage.annotations`` and then re-reads the document's spans, so what the window shows
+is always what the file holds. Listeners hear ``changed(doc_id)`` after each action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from app.core.document import SpanRecord
+from app.core.suggestions import Suggestion, suggest_spam_regions, uncovered
+from storage.annotations import (
+    NewSpan,
+    add_spans,
+    document_spans,
+    document_status,
+    relabel_span,
+    set_spans_deleted,
+    set_status,
+)
+from storage.documents import StoredDocument, load_document
+from storage.labelfile import LabelFile
+
+Listener = Callable[[str], None]
+
+
+@dataclass
+class OpenDocument:
+    """The document on screen and what is known about it."""
+
+    stored: StoredDocument
+    spans: list[SpanRecord] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    all_suggestions: list[Suggestion] = field(default_factory=list)
+    dismissed: set[str] = field(default_factory=set)
+    status: str = "todo"
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        """The document's id."""
+        return self.stored.id
+
+
+class ReviewModel:
+    """One label file, one annotator, one open document at a time."""
+
+    def __init__(self, label_file: LabelFile, annotator: str) -> None:
+        self.label_file = label_file
+        self.annotator = annotator
+        self.current: OpenDocument | None = None
+        self._listeners: list[Listener] = []
+        # Dismissed suggestions are not labels: they live for this session only.
+        self._dismissed: dict[str, set[str]] = {}
+
+    @property
+    def read_only(self) -> bool:
+        """True when edits are refused."""
+        return self.label_file.read_only
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(doc_id)`` after every change."""
+        self._listeners.append(listener)
+
+    def open(self, doc_id: str) -> OpenDocument:
+        """Make ``doc_id`` the current document."""
+        stored = load_document(self.label_file.connection, doc_id)
+        if stored is None:
+            raise KeyError(f"no document with id {doc_id!r}")
+        suggestions = suggest_spam_regions(stored.raw_text, stored.segments)
+        self.current = OpenDocument(
+            stored, all_suggestions=suggestions, dismissed=self._dismissed.setdefault(doc_id, set())
+        )
+        self._reload(doc_id)
+        return self.current
+
+    def add_spans(self, doc_id: str, spans: Sequence[NewSpan]) -> list[str]:
+        """Store new spans; return their ids."""
+        records = add_spans(self.label_file, doc_id, spans, self.annotator)
+        self._changed(doc_id)
+        return [record.id for record in records]
+
+    def set_deleted(self, doc_id: str, span_ids: Sequence[str], deleted: bool) -> None:
+        """Delete spans (tombstones) or bring them back."""
+        set_spans_deleted(self.label_file, span_ids, deleted)
+        self._changed(doc_id)
+
+    def relabel(self, doc_id: str, span_id: str, label: str) -> None:
+        """Give a span another label."""
+        relabel_span(self.label_file, span_id, label)
+        self._changed(doc_id)
+
+    def set_status(self, doc_id: str, status: str, note: str | None) -> None:
+        """Set this annotator's status (and note) of a document."""
+        set_status(self.label_file, doc_id, self.annotator, status, note)
+        self._changed(doc_id)
+
+    def status_of(self, doc_id: str) -> tuple[str, str]:
+        """This annotator's (status, note) of a document."""
+        return document_status(self.label_file.connection, doc_id, self.annotator)
+
+    def set_dismissed(self, doc_id: str, suggestion_id: str, dismissed: bool) -> None:
+        """Hide a suggestion (or show it again)."""
+        hidden = self._dismissed.setdefault(doc_id, set())
+        if dismissed:
+            hidden.add(suggestion_id)
+        else:
+            hidden.discard(suggestion_id)
+        self._changed(doc_id)
+
+    def span(self, span_id: str) -> SpanRecord | None:
+        """A live span of the current document."""
+        spans = self.current.spans if self.current else []
+        return next((span for span in spans if span.id == span_id), None)
+
+    def _changed(self, doc_id: str) -> None:
+        if self.current is not None and self.current.id == doc_id:
+            self._reload(doc_id)
+        for listener in self._listeners:
+            listener(doc_id)
+
+    def _reload(self, doc_id: str) -> None:
+        current = self.current
+        assert current is not None and current.id == doc_id
+        current.spans = document_spans(self.label_file.connection, doc_id)
+        current.status, current.note = self.status_of(doc_id)
+        raw_spans = [(s.start, s.end) for s in current.spans if s.layer == "raw"]
+        current.suggestions = [
+            s
+            for s in uncovered(current.all_suggestions, raw_spans)
+            if s.id not in current.dismissed
+        ]

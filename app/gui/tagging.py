@@ -1,0 +1,180 @@
+"""What the tagging keys do: label, grow the selection, accept or dismiss suggestions.
+
+A label key tags the selection (a clean-pane selection is mapped to raw through the
+alignment), relabels the selected span, or accepts the suggestion under the cursor with
+that label. Each action is one undo command, committed before it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from app.core.alignment import clean_range_to_raw
+from app.core.selection import dropped_run_range, line_range, paragraph_range, trim
+from app.core.suggestions import Suggestion
+from app.gui.commands import AddSpans, DeleteSpans, DismissSuggestion, RelabelSpan
+from storage.annotations import NewSpan
+from widgets.text_pane import DocumentPane
+
+if TYPE_CHECKING:
+    from app.gui.main_window import MainWindow
+
+
+class Tagging:
+    """The tagging actions of one window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.selected_span: str | None = None
+
+    def handlers(self) -> dict[str, Callable[[], object]]:
+        """Action name -> what it does, for the window's menus and keys."""
+        return {
+            "grow_line": lambda: self._grow(line_range),
+            "grow_paragraph": lambda: self._grow(paragraph_range),
+            "grow_dropped": self.grow_to_dropped_run,
+            "clear": self.clear,
+            "switch_pane": self.switch_pane,
+            "accept": lambda: self.accept(None),
+            "accept_all": self.accept_all,
+            "dismiss": self.dismiss,
+            "delete": self.delete,
+        }
+
+    def active_pane(self) -> DocumentPane:
+        """The pane the user works in: the clean pane when it has focus, else raw."""
+        return self.window.clean_pane if self.window.clean_pane.hasFocus() else self.window.raw_pane
+
+    def label(self, name: str) -> None:
+        """The label key: relabel the selected span, tag the selection, or accept a suggestion."""
+        if self.selected_span is not None:
+            self._relabel(self.selected_span, name)
+            return
+        pane = self.active_pane()
+        start, end = pane.selection()
+        if start == end:
+            self.accept(name)
+            return
+        selection = self._raw_selection(pane, start, end)
+        if selection is None:
+            self._say("That selection has no counterpart in the raw page; select it there.")
+            return
+        self._tag([NewSpan("raw", *selection, name)], f"Tag as {name}")
+
+    def select_span(self, span_id: str) -> None:
+        """A click on a span selects it: a label key relabels it, Delete removes it."""
+        span = self.window.model.span(span_id)
+        if span is None:
+            return
+        self.selected_span = span_id
+        for pane in (self.window.raw_pane, self.window.clean_pane):
+            pane.set_selected_mark(span_id)
+        self.window.label_palette.set_current(span.label)
+        self._say(f"Span '{span.label}' selected: a label key relabels it, Delete removes it.")
+
+    def clear(self) -> None:
+        """Forget the selected span and the text selection."""
+        self.selected_span = None
+        for pane in (self.window.raw_pane, self.window.clean_pane):
+            pane.set_selected_mark(None)
+            position = pane.cursor_position()
+            pane.select(position, position)
+        self.window.label_palette.set_current(None)
+
+    def switch_pane(self) -> None:
+        """Move the focus between the raw and the clean pane."""
+        raw = self.window.raw_pane
+        (self.window.clean_pane if raw.hasFocus() else raw).setFocus()
+
+    def grow_to_dropped_run(self) -> None:
+        """Select the run of dimmed lines around the raw cursor."""
+        current = self.window.model.current
+        pane = self.window.raw_pane
+        if current is None:
+            return
+        run = dropped_run_range(pane.text(), current.stored.segments, pane.cursor_position())
+        if run is None:
+            self._say("The cursor is not on a dimmed (dropped) line.")
+            return
+        pane.setFocus()
+        pane.select(*run)
+
+    def accept(self, label: str | None) -> None:
+        """Accept the suggestion under the raw cursor (with ``label``, if given)."""
+        suggestion = self._suggestion_at_cursor()
+        if suggestion is None:
+            self._say("Select text first, or put the cursor on a suggestion.")
+            return
+        name = label or suggestion.label
+        span = NewSpan("raw", suggestion.start, suggestion.end, name)
+        self._tag([span], f"Accept suggestion as {name}")
+
+    def accept_all(self) -> None:
+        """Accept every suggestion of the document, each with its guessed label."""
+        current = self.window.model.current
+        if current is None or not current.suggestions:
+            self._say("No suggestions left on this document.")
+            return
+        spans = [NewSpan("raw", s.start, s.end, s.label) for s in current.suggestions]
+        self._tag(spans, f"Accept {len(spans)} suggestions")
+
+    def dismiss(self) -> None:
+        """Dismiss the suggestion under the raw cursor."""
+        current = self.window.model.current
+        suggestion = self._suggestion_at_cursor()
+        if current is None or suggestion is None:
+            self._say("The cursor is not on a suggestion.")
+            return
+        self.window.run(DismissSuggestion(self.window.model, current.id, suggestion.id))
+
+    def delete(self) -> None:
+        """Delete the selected span."""
+        current = self.window.model.current
+        if current is None or self.selected_span is None:
+            self._say("Click a span first to select it.")
+            return
+        span_id, self.selected_span = self.selected_span, None
+        self.window.run(DeleteSpans(self.window.model, current.id, [span_id]))
+        self.clear()
+
+    def _grow(self, grow: Callable[[str, int, int], tuple[int, int]]) -> None:
+        pane = self.active_pane()
+        pane.select(*grow(pane.text(), *pane.selection()))
+
+    def _raw_selection(self, pane: DocumentPane, start: int, end: int) -> tuple[int, int] | None:
+        current = self.window.model.current
+        assert current is not None
+        if pane is self.window.clean_pane:
+            mapped = clean_range_to_raw(current.stored.segments, start, end)
+            if mapped is None:
+                return None
+            start, end = mapped
+        start, end = trim(current.stored.raw_text, start, end)
+        return (start, end) if start < end else None
+
+    def _suggestion_at_cursor(self) -> Suggestion | None:
+        current = self.window.model.current
+        if current is None:
+            return None
+        keys = {
+            mark.key
+            for mark in self.window.raw_pane.marks_at(self.window.raw_pane.cursor_position())
+            if mark.kind == "suggestion"
+        }
+        return next((s for s in current.suggestions if s.id in keys), None)
+
+    def _tag(self, spans: list[NewSpan], text: str) -> None:
+        current = self.window.model.current
+        if current is not None:
+            self.window.run(AddSpans(self.window.model, current.id, spans, text))
+
+    def _relabel(self, span_id: str, name: str) -> None:
+        current, span = self.window.model.current, self.window.model.span(span_id)
+        if current is None or span is None or span.label == name:
+            return
+        self.window.run(RelabelSpan(self.window.model, current.id, span_id, span.label, name))
+        self.window.label_palette.set_current(name)
+
+    def _say(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 6000)

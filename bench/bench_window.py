@@ -1,0 +1,236 @@
+"""Window speed (issue 3), each figure next to its budget.
+
+- opening a 2 MB raw document with 5,000 spans until its first paint (150 ms);
+- a label key press until the span is committed and repainted (20 ms);
+- moving to the next ordinary document (50 ms);
+- opening a label file of 100,000 documents until the list shows (1 s), and the memory of
+  that process (300 MB), measured in a fresh child process so nothing else counts.
+
+Runs offscreen; ``make bench`` sets ``QT_QPA_PLATFORM=offscreen``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app.core.document import sha256_text  # noqa: E402
+from app.core.labelschema import default_schema  # noqa: E402
+from app.core.prepare import ImportOptions  # noqa: E402
+from app.gui.main_window import MainWindow  # noqa: E402
+from app.gui.opened_file import open_for_review  # noqa: E402
+from app.ingest import import_sources  # noqa: E402
+from bench.bench_alignment import big_page  # noqa: E402
+from storage.annotations import NewSpan, add_spans  # noqa: E402
+from storage.labelfile import create_label_file, utc_now  # noqa: E402
+
+SAMPLES = ROOT / "resources" / "samples"
+BIG_ID = "big/two_megabytes"
+SPANS = 5_000
+LABELS = ("nav", "ad", "comment", "widget", "other")
+MANY = 100_000
+
+
+class Silent:
+    """Answers the window's questions without dialogs."""
+
+    def ask_note(self, doc_id: str, current: str) -> str | None:
+        return "bench"
+
+    def inform(self, message: str) -> None:
+        raise RuntimeError(message)
+
+    def open_other_file(self) -> None:
+        return None
+
+
+def make_file(folder: Path) -> Path:
+    """The sample pages plus one 2 MB page carrying 5,000 spans."""
+    pages = folder / "pages"
+    (pages / "big").mkdir(parents=True)
+    for sample in SAMPLES.glob("*.txt"):
+        (pages / sample.name).write_bytes(sample.read_bytes())
+    (pages / "big" / "two_megabytes.txt").write_text(big_page(2_000_000, "\n"), "utf-8")
+    path = folder / "window.db"
+    with create_label_file(path, owner="bench", schema=default_schema()) as label_file:
+        import_sources(label_file, [pages], ImportOptions(annotator="bench", cleaner="lines"))
+        raw = label_file.connection.execute(
+            "SELECT raw_text FROM documents WHERE id = ?", (BIG_ID,)
+        ).fetchone()[0]
+        add_spans(label_file, BIG_ID, spread_spans(len(raw)), "bench")
+    return path
+
+
+def spread_spans(length: int) -> list[NewSpan]:
+    """5,000 spans of 10-60 characters spread over the whole text."""
+    rng = random.Random(3)
+    step = length // SPANS
+    return [
+        NewSpan("raw", i * step, i * step + rng.randrange(10, 60), LABELS[i % len(LABELS)])
+        for i in range(SPANS)
+    ]
+
+
+def painted(window: MainWindow) -> None:
+    """Let queued work run, then paint the visible part of both panes now."""
+    QApplication.processEvents()
+    window.raw_pane.viewport().repaint()
+    window.clean_pane.viewport().repaint()
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+def window_figures(path: Path) -> list[tuple[str, float, float, str]]:
+    """(what, measured, budget, unit) for the three in-window figures."""
+    window = MainWindow(open_for_review(path, "bench"), Silent())
+    window.show()
+    painted(window)
+    ordinary = sorted(p.stem for p in SAMPLES.glob("*.txt"))
+
+    def open_big() -> None:
+        window.show_document(BIG_ID)
+        painted(window)
+
+    first_paint = []
+    for _ in range(3):
+        window.show_document(ordinary[0])
+        painted(window)
+        first_paint.append(timed(open_big))
+
+    key_press = []
+    window.show_document(ordinary[1])
+    painted(window)
+    for i in range(20):
+        window.raw_pane.setFocus()
+        window.raw_pane.select(i * 40, i * 40 + 12)
+
+        def press() -> None:
+            QTest.keyClick(window.raw_pane, Qt.Key.Key_3)
+            painted(window)
+
+        key_press.append(timed(press))
+    assert window.model.current is not None and len(window.model.current.spans) == 20
+
+    moving = []
+    for i in range(12):
+        target = ordinary[i % len(ordinary)]
+
+        def move(target: str = target) -> None:
+            window.show_document(target)
+            painted(window)
+
+        moving.append(timed(move))
+    window.close()
+    return [
+        ("open 2 MB raw document, 5,000 spans, to first paint", min(first_paint), 150, "ms"),
+        (
+            "label key press to committed and repainted (median)",
+            statistics.median(key_press),
+            20,
+            "ms",
+        ),
+        ("move to the next ordinary document (median)", statistics.median(moving), 50, "ms"),
+    ]
+
+
+def make_many(path: Path) -> None:
+    """A label file of 100,000 small documents, written in one transaction."""
+    with create_label_file(path, owner="bench", schema=default_schema()) as label_file:
+        now = utc_now()
+        rows = []
+        for i in range(MANY):
+            text = f"문서 {i}번 본문입니다.\n메뉴 | 로그인 | 구독"
+            rows.append(
+                (
+                    f"doc/{i:06d}",
+                    f"기사 제목 {i}",
+                    "none",
+                    "none",
+                    sha256_text(text),
+                    "NFC",
+                    1.0,
+                    now,
+                    len(text),
+                    len(text),
+                    text,
+                    text,
+                )
+            )
+        with label_file.transaction() as db:
+            db.executemany(
+                "INSERT INTO documents (id, title, cleaner, cleaner_version, raw_sha256,"
+                " canonical_form, aligned_share, imported, raw_length, clean_length, raw_text,"
+                " clean_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+
+def open_many(path: Path) -> None:
+    """Child process: open the window on ``path`` and print seconds and peak RSS in MB."""
+    QApplication.instance() or QApplication([])
+    started = time.perf_counter()
+    window = MainWindow(open_for_review(path, "bench"), Silent())
+    window.show()
+    QApplication.processEvents()
+    window.repaint()  # the whole window, list included, painted now
+    elapsed = time.perf_counter() - started
+    rows = window.document_list.model.rowCount()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{elapsed:.4f} {peak:.1f} {rows}")
+    window.close()
+
+
+def many_figures(folder: Path) -> list[tuple[str, float, float, str]]:
+    path = folder / "many.db"
+    make_many(path)
+    child = subprocess.run(
+        [sys.executable, __file__, "--open-many", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    seconds, megabytes, rows = child.stdout.split()
+    assert int(rows) == MANY, rows
+    return [
+        ("open 100,000 documents until the list shows", float(seconds), 1.0, "s"),
+        ("memory of that window process (peak RSS)", float(megabytes), 300, "MB"),
+    ]
+
+
+def main() -> None:
+    """Print each figure next to its budget."""
+    QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        figures = window_figures(make_file(folder)) + many_figures(folder)
+    for what, value, budget, unit in figures:
+        verdict = "within" if value <= budget else "OVER"
+        print(f"  {what:55s} {value:8.1f} {unit}  (budget {budget} {unit}: {verdict})")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--open-many"]:
+        open_many(Path(sys.argv[2]))
+    else:
+        main()

@@ -1,0 +1,90 @@
+"""Fixtures for driving the real main window offscreen."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.core.labelschema import default_schema
+from app.core.prepare import ImportOptions
+from app.gui.main_window import MainWindow
+from app.gui.opened_file import open_for_review
+from app.ingest import import_sources
+from storage.labelfile import create_label_file
+from tests.conftest import REPO, SAMPLES
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+SCREENSHOTS = REPO / "screenshots"
+
+
+class FakeInteraction:
+    """Answers the window's questions at once and remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.note: str | None = "menu only, no article"
+
+    def ask_note(self, doc_id: str, current: str) -> str | None:
+        return self.note
+
+    def inform(self, message: str) -> None:
+        self.messages.append(message)
+
+    def open_other_file(self) -> None:
+        self.messages.append("open requested")
+
+
+def make_label_file(path: Path, sources: list[Path], owner: str = "kim") -> Path:
+    with create_label_file(path, owner=owner, schema=default_schema()) as label_file:
+        report = import_sources(label_file, sources, ImportOptions(annotator=owner))
+    assert not report.refusals, report.refusals
+    return path
+
+
+@pytest.fixture
+def seed_file(tmp_path: Path) -> Path:
+    """A label file made from the bundled sample pages."""
+    return make_label_file(tmp_path / "seeds.db", [SAMPLES])
+
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Iterator[WindowFactory]:
+    """Open a real main window on a label file, shown and active."""
+    windows: list[MainWindow] = []
+
+    def factory(path: Path, annotator: str = "kim") -> MainWindow:
+        window = MainWindow(open_for_review(path, annotator), FakeInteraction())
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):
+            window.show()
+        windows.append(window)
+        return window
+
+    yield factory
+    for window in windows:
+        window.close()
+
+
+def live_spans(path: Path) -> list[tuple[str, str, int, int, str, str]]:
+    """(doc_id, layer, start, end, label, text) of the file's live spans, read with sqlite3."""
+    with sqlite3.connect(path) as db:
+        return db.execute(
+            "SELECT doc_id, layer, start, end, label, text FROM spans WHERE deleted = 0"
+            " ORDER BY doc_id, start"
+        ).fetchall()
+
+
+def screenshot(window: MainWindow, name: str) -> Path:
+    """Save what the window shows, for a person to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    assert window.grab().save(str(path))
+    return path

@@ -1,0 +1,150 @@
+"""The review window driven like an annotator drives it, checked in the label file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.gui.main_window import MainWindow
+from tests.gui.conftest import (
+    FakeInteraction,
+    WindowFactory,
+    live_spans,
+    make_label_file,
+    screenshot,
+)
+
+AD_LINE = "락토핏 당케어 광고 이미지"
+DOC_001 = "001_b0f070cd7e78df0e"
+
+
+def show(window: MainWindow, doc_id: str) -> None:
+    window.show_document(doc_id)
+    assert window.model.current is not None and window.model.current.id == doc_id
+
+
+def test_select_press_label_key_and_find_the_span_in_the_file(
+    qtbot: QtBot, seed_file: Path, open_window: WindowFactory
+) -> None:
+    window = open_window(seed_file)
+    show(window, DOC_001)
+    raw = window.model.current.stored.raw_text
+    start = raw.index(AD_LINE)
+    window.raw_pane.setFocus()
+    window.raw_pane.select(start, start + len(AD_LINE))
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_3)  # 3 = ad
+    assert live_spans(seed_file) == [(DOC_001, "raw", start, start + len(AD_LINE), "ad", AD_LINE)]
+    assert window.save_label.text() == "Saved"
+
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert live_spans(seed_file) == []
+    with sqlite3.connect(seed_file) as db:
+        assert db.execute("SELECT deleted FROM spans").fetchall() == [(1,)]
+
+    qtbot.keyClick(
+        window.raw_pane,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert [span[4] for span in live_spans(seed_file)] == ["ad"]
+
+
+def test_reopening_the_file_shows_the_span_painted(
+    qtbot: QtBot, seed_file: Path, open_window: WindowFactory
+) -> None:
+    window = open_window(seed_file)
+    show(window, DOC_001)
+    start = window.model.current.stored.raw_text.index(AD_LINE)
+    window.raw_pane.select(start, start + 5)
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_1)  # nav
+    window.close()
+
+    again = open_window(seed_file)
+    show(again, DOC_001)
+    kinds = {(m.kind, m.color) for m in again.raw_pane.marks_at(start + 2)}
+    assert ("span", again.colors["nav"]) in kinds
+    screenshot(again, "window_reopened_span")
+
+
+def test_a_clean_pane_selection_lands_on_the_raw_text(
+    qtbot: QtBot, seed_file: Path, open_window: WindowFactory
+) -> None:
+    window = open_window(seed_file)
+    show(window, DOC_001)
+    clean = window.model.current.stored.clean_text
+    sentence = "2026년까지 3만개를 확보해야 한다"
+    start = clean.index(sentence)
+    window.clean_pane.setFocus()
+    window.clean_pane.select(start, start + len(sentence))
+    qtbot.keyClick(window.clean_pane, Qt.Key.Key_T)  # T = other
+    [(_doc, layer, raw_start, raw_end, label, text)] = live_spans(seed_file)
+    raw = window.model.current.stored.raw_text
+    assert (layer, label, text) == ("raw", "other", sentence)
+    assert raw[raw_start:raw_end] == sentence
+
+
+def test_emoji_and_crlf_keep_exact_offsets_through_tagging(
+    qtbot: QtBot, tmp_path: Path, open_window: WindowFactory
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    text = "메뉴 😀 🇰🇷\r\n기사 본문 👩‍👩‍👧 이모지와 \u1112\u1161\u11ab 조합형 문장입니다.\r\n끝"
+    (pages / "emoji.txt").write_bytes(text.encode("utf-8"))
+    path = make_label_file(tmp_path / "e.db", [pages])
+    window = open_window(path)
+    canonical = window.model.current.stored.raw_text
+    assert canonical == text.replace("\r\n", "\n").replace("\u1112\u1161\u11ab", "한")
+    family = canonical.index("👩")
+    window.raw_pane.select(family, canonical.index(" 이모지"))
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_E)  # E = caption
+    [(_, _, start, end, label, stored)] = live_spans(path)
+    assert (start, end, label, stored) == (family, family + 5, "caption", "👩‍👩‍👧")
+    flag = canonical.index("🇰🇷")
+    window.raw_pane.select(flag, flag + 2)
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_1)
+    assert ("🇰🇷", flag) in [(span[5], span[2]) for span in live_spans(path)]
+
+
+def test_a_read_only_file_refuses_edits_cleanly(
+    qtbot: QtBot, seed_file: Path, open_window: WindowFactory
+) -> None:
+    writer = open_window(seed_file, "kim")
+    reader = open_window(seed_file, "lee")  # the writer lock is taken: read-only
+    assert "(read-only)" in reader.windowTitle()
+    assert "(read-only)" not in writer.windowTitle()
+    show(reader, DOC_001)
+    reader.raw_pane.select(0, 4)
+    qtbot.keyClick(reader.raw_pane, Qt.Key.Key_2)
+    assert live_spans(seed_file) == []
+    interaction = reader.interaction
+    assert isinstance(interaction, FakeInteraction)
+    assert "read-only" in interaction.messages[-1]
+    assert "another Thresher window" in interaction.messages[-1]
+    assert reader.undo_stack.count() == 0
+
+
+def test_suggestions_accept_all_then_mark_done_and_move_on(
+    qtbot: QtBot, seed_file: Path, open_window: WindowFactory
+) -> None:
+    window = open_window(seed_file)
+    first = window.model.current.id
+    suggestions = list(window.model.current.suggestions)
+    assert suggestions, "the sample pages all have dropped boilerplate"
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+    spans = live_spans(seed_file)
+    assert len(spans) == len(suggestions)
+    assert window.model.current.suggestions == []
+    screenshot(window, "window_accepted_suggestions")
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with sqlite3.connect(seed_file) as db:
+        assert db.execute("SELECT doc_id, status FROM document_status").fetchall() == [
+            (first, "done")
+        ]
+    assert window.model.current.id != first
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.current.id == first  # undo goes back to where it happened
+    with sqlite3.connect(seed_file) as db:
+        assert db.execute("SELECT status FROM document_status").fetchall() == [("todo",)]

@@ -1,0 +1,342 @@
+"""The read-only document pane: stored text, painted marks, code-point offsets.
+
+Every offset this pane takes or gives is a code-point index into the stored text it was
+given; Qt's UTF-16 positions, and the display-only breaks in very long lines, stay inside
+(``app.core.utf16.DisplayMap`` converts). The text is never read back from Qt, which
+rewrites NBSP and U+2028.
+
+Marks are painted like a ``QSyntaxHighlighter`` paints (``QTextLayout.setFormats`` per
+block, from a per-block lookup in a ``MarkIndex``), but only for the blocks about to be
+drawn: a highlighter formats every block of a 2 MB page, ~130 ms of Python calls, before
+the first paint. A block whose wanted formats already match what it carries is left
+alone, so a new mark re-formats at most the visible blocks it touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import cast
+
+from PySide6.QtCore import QMimeData, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QTextBlock,
+    QTextCursor,
+    QTextLayout,
+    QTextLine,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QWidget
+
+from app.core.utf16 import DISPLAY_LINE_LIMIT, DisplayMap
+from widgets.marks import (
+    SPAN,
+    Mark,
+    MarkIndex,
+    Style,
+    char_format,
+    segment_styles,
+    underline_width,
+)
+
+# Translucent, so the marks under the counterpart line stay visible.
+COUNTERPART_COLOR = QColor(255, 200, 0, 70)
+SCROLL_STEPS = 4
+
+# (start, length, style) in UTF-16 units local to one block.
+BlockRuns = tuple[tuple[int, int, Style], ...]
+
+
+class _BlockFormatter:
+    """Gives each block the formats its marks want, one block at a time, on demand."""
+
+    def __init__(self, pane: QPlainTextEdit) -> None:
+        self._pane = pane
+        self.map = DisplayMap("")
+        self.index = MarkIndex(())
+        self.selected: str | None = None
+        self._wanted: dict[int, BlockRuns] = {}
+        self._applied: dict[int, BlockRuns] = {}
+
+    def reset(self, display_map: DisplayMap, index: MarkIndex) -> None:
+        """A new document: no block carries any format yet."""
+        self.map, self.index = display_map, index
+        self._wanted.clear()
+        self._applied.clear()
+
+    def invalidate(self) -> None:
+        """Marks or the selected mark changed: recompute blocks as they are drawn."""
+        self._wanted.clear()
+
+    def prepare(self, blocks: Iterator[QTextBlock]) -> None:
+        """Bring ``blocks`` up to date before they are drawn."""
+        for block in blocks:
+            position = block.position()
+            wanted = self._wanted.get(position)
+            if wanted is None:
+                wanted = self._wanted[position] = self._runs(block)
+            if self._applied.get(position, ()) != wanted:
+                self._apply(block, wanted)
+                self._applied[position] = wanted
+
+    def applied(self, block: QTextBlock) -> BlockRuns:
+        """The runs ``block`` carries now."""
+        return self._applied.get(block.position(), ())
+
+    def _runs(self, block: QTextBlock) -> BlockRuns:
+        """The formatted runs of one block, in its local UTF-16 units."""
+        first = block.position()
+        length = block.length() - 1  # without the block separator
+        start, end = self.map.to_stored(first), self.map.to_stored(first + length)
+        marks = self.index.overlapping(start, end)
+        if not marks:
+            return ()
+        runs = []
+        for run_start, run_end, style in segment_styles(marks, start, end, self.selected):
+            # A run starting at an inserted break maps to just before it: clamp to the block.
+            local_start = max(self.map.to_display(run_start) - first, 0)
+            local_end = min(self.map.to_display(run_end) - first, length)
+            if local_end > local_start:
+                runs.append((local_start, local_end - local_start, style))
+        return tuple(runs)
+
+    def _apply(self, block: QTextBlock, runs: BlockRuns) -> None:
+        ranges = []
+        for start, length, style in runs:
+            format_range = QTextLayout.FormatRange()
+            format_range.start, format_range.length = start, length
+            format_range.format = char_format(style)
+            ranges.append(format_range)
+        block.layout().setFormats(ranges)
+        # As QSyntaxHighlighter does: lay the block out again (bold changes widths).
+        self._pane.document().markContentsDirty(block.position(), block.length())
+
+
+class DocumentPane(QPlainTextEdit):
+    """A read-only view of one stored text with its marks, speaking code points.
+
+    Signals:
+        mark_clicked(str): the key of the innermost span under a click (not a drag).
+        selection_changed(int, int): the selection (or cursor twice), in code points.
+    """
+
+    mark_clicked = Signal(str)
+    selection_changed = Signal(int, int)
+
+    def __init__(
+        self, parent: QWidget | None = None, *, line_limit: int = DISPLAY_LINE_LIMIT
+    ) -> None:
+        """Make an empty pane; stored lines longer than ``line_limit`` display broken."""
+        super().__init__(parent)
+        self._line_limit = line_limit
+        self._text = ""
+        self._formatter = _BlockFormatter(self)
+        self._press: QPoint | None = None
+        self._reported: tuple[int, int] | None = None
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.cursorPositionChanged.connect(self._report_selection)
+        self.selectionChanged.connect(self._report_selection)
+
+    # -- text and marks ---------------------------------------------------------------------
+
+    def show_text(self, text: str, marks: Sequence[Mark]) -> None:
+        """Show a new stored text with its marks, cursor and scroll at the start."""
+        display = DisplayMap(text, self._line_limit)
+        self._text = text
+        self._formatter.reset(display, MarkIndex(marks))
+        self.setExtraSelections([])
+        self.setPlainText(display.text)
+        self.setTextCursor(QTextCursor(self.document()))
+        self.verticalScrollBar().setValue(0)
+        self.horizontalScrollBar().setValue(0)
+        self._report_selection()
+
+    def set_marks(self, marks: Sequence[Mark]) -> None:
+        """Paint ``marks`` instead of the current ones; only visible blocks are redone now."""
+        self._formatter.index = MarkIndex(marks)
+        self._formatter.invalidate()
+        self.viewport().update()
+
+    def set_selected_mark(self, key: str | None) -> None:
+        """Draw the span(s) with ``key`` as selected (None: no span is selected)."""
+        if key == self._formatter.selected:
+            return
+        self._formatter.selected = key
+        self._formatter.invalidate()
+        self.viewport().update()
+
+    def set_counterpart(self, start: int, end: int) -> None:
+        """Tint ``[start, end)`` as the other pane's current line; (0, 0) clears it."""
+        if end <= start:
+            self.setExtraSelections([])
+            return
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = self._cursor_over(start, end)
+        selection.format.setBackground(COUNTERPART_COLOR)
+        self.setExtraSelections([selection])
+
+    def text(self) -> str:
+        """The stored text, exactly as given to ``show_text``."""
+        return self._text
+
+    def marks(self) -> tuple[Mark, ...]:
+        """The marks painted now."""
+        return self._formatter.index.marks
+
+    def marks_at(self, position: int) -> list[Mark]:
+        """Marks covering code point ``position`` (start <= position < end)."""
+        return self._formatter.index.overlapping(position, position + 1)
+
+    # -- selection and scrolling ------------------------------------------------------------
+
+    def selection(self) -> tuple[int, int]:
+        """The selection as code points, start <= end; the cursor twice when none."""
+        cursor = self.textCursor()
+        return self._formatter.map.range_to_stored(cursor.selectionStart(), cursor.selectionEnd())
+
+    def select(self, start: int, end: int) -> None:
+        """Select from ``start`` (anchor) to ``end`` (cursor); equal values place the cursor."""
+        self.setTextCursor(self._cursor_over(start, end))
+
+    def cursor_position(self) -> int:
+        """The cursor as a code point."""
+        return self._formatter.map.to_stored(self.textCursor().position())
+
+    def scroll_to(self, position: int) -> None:
+        """Scroll so code point ``position`` shows near the middle; the selection stays."""
+        target = QTextCursor(self.document())
+        target.setPosition(self._formatter.map.to_display(self._clamp(position)))
+        bar = self.verticalScrollBar()
+        # The bar counts display lines, but blocks not laid out yet count as one line, so
+        # jump to the block, then correct by what the laid-out view shows (two steps or so).
+        bar.setValue(target.block().firstLineNumber())
+        middle = self.viewport().height() // 2
+        line_height = max(self.fontMetrics().lineSpacing(), 1)
+        for _ in range(SCROLL_STEPS):
+            lines = (self.cursorRect(target).center().y() - middle) // line_height
+            before = bar.value()
+            bar.setValue(before + lines)
+            if bar.value() == before:
+                return
+
+    # -- Qt overrides -----------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Format the blocks about to be drawn, draw as usual, then the underlines."""
+        self._formatter.prepare(self._visible_blocks())
+        super().paintEvent(event)
+        self._paint_underlines()
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Copy the stored text of the selection: no inserted breaks, NBSP kept."""
+        mime = QMimeData()
+        mime.setText(self._text[slice(*self.selection())])
+        return mime
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Remember where a press started, to tell a click from a drag."""
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A release near its press, with nothing selected, is a click on what is there."""
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        point = event.position().toPoint()
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        moved = (point - press).manhattanLength() >= QApplication.startDragDistance()
+        if not moved and not self.textCursor().hasSelection():
+            self._click_at(point)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _click_at(self, point: QPoint) -> None:
+        """Emit ``mark_clicked`` for the innermost span under viewport ``point``."""
+        cursor = self.cursorForPosition(point)
+        display = cursor.position()
+        # The nearest caret lies after the character when the click hit its right half.
+        if point.x() < self.cursorRect(cursor).left() and cursor.positionInBlock() > 0:
+            display -= 1
+        spans = [
+            mark
+            for mark in self.marks_at(self._formatter.map.to_stored(display))
+            if mark.kind == SPAN and mark.key is not None
+        ]
+        if spans:
+            innermost = min(spans, key=lambda mark: mark.end - mark.start)
+            self.mark_clicked.emit(innermost.key)
+
+    def _paint_underlines(self) -> None:
+        """Underline overlapping and selected spans, over everything Qt drew."""
+        painter = QPainter(self.viewport())
+        offset = self.contentOffset()
+        for block in self._visible_blocks():
+            runs = [run for run in self._formatter.applied(block) if run[2].underline]
+            if not runs:
+                continue
+            origin = self.blockBoundingGeometry(block).translated(offset).topLeft()
+            origin += block.layout().position()
+            for start, length, style in runs:
+                for rect in _run_rects(block.layout(), start, start + length):
+                    height = underline_width(style)
+                    bar = QRectF(rect.left(), rect.bottom() - height, rect.width(), height)
+                    painter.fillRect(bar.translated(origin), QColor(style.underline))
+        painter.end()
+
+    def _visible_blocks(self) -> Iterator[QTextBlock]:
+        """The blocks that intersect the viewport, top to bottom."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        bottom = self.viewport().height()
+        while block.isValid():
+            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
+                return
+            yield block
+            block = block.next()
+
+    def _cursor_over(self, start: int, end: int) -> QTextCursor:
+        """A cursor with anchor at code point ``start`` and position at ``end``."""
+        display_map = self._formatter.map
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(display_map.to_display(self._clamp(start)))
+        cursor.setPosition(
+            display_map.to_display(self._clamp(end)), QTextCursor.MoveMode.KeepAnchor
+        )
+        return cursor
+
+    def _clamp(self, position: int) -> int:
+        return min(max(position, 0), len(self._text))
+
+    def _report_selection(self) -> None:
+        """Emit ``selection_changed`` once per actual change (Qt signals come in pairs)."""
+        current = self.selection()
+        if current != self._reported:
+            self._reported = current
+            self.selection_changed.emit(*current)
+
+
+def _run_rects(layout: QTextLayout, start: int, end: int) -> Iterator[QRectF]:
+    """Rectangles of the laid-out lines covering ``[start, end)`` of one block."""
+    for index in range(layout.lineCount()):
+        line = layout.lineAt(index)
+        low = max(start, line.textStart())
+        high = min(end, line.textStart() + line.textLength())
+        if low < high:
+            left = _x_of(line, low)
+            right = _x_of(line, high)
+            yield QRectF(min(left, right), line.y(), abs(right - left), line.height())
+
+
+def _x_of(line: QTextLine, position: int) -> float:
+    """The x of the caret before ``position`` (PySide returns it with the position)."""
+    x, _ = cast(tuple[float, int], line.cursorToX(position))
+    return x
