@@ -184,6 +184,23 @@ def test_lookups_on_known_segments() -> None:
     assert raw_coverage(segments, 16) == 7 / 16
 
 
+def test_nearest_lookups_move_dropped_positions_to_the_next_aligned_piece() -> None:
+    segments = [Segment(2, 5, 0, 3), Segment(8, 10, 3, 5), Segment(12, 14, 6, 8)]
+    # Raw 0-1 and 5-7 were dropped: the clean pane follows to the next piece.
+    assert [alignment.raw_to_clean_nearest(segments, p) for p in (0, 3, 5, 7, 8, 15)] == [
+        0,
+        1,
+        3,
+        3,
+        3,
+        8,
+    ]
+    # Clean 5 has no raw counterpart: the raw pane follows to the next piece.
+    assert [alignment.clean_to_raw_nearest(segments, q) for q in (0, 4, 5, 9)] == [2, 9, 12, 14]
+    assert alignment.raw_to_clean_nearest([], 4) == 0
+    assert alignment.clean_to_raw_nearest([], 4) == 0
+
+
 def test_offsets_are_code_points_with_emoji_flags_and_zwj() -> None:
     head = "메뉴 홈 𝐀𝐁𝐂\n"
     article = "👨\u200d👩\u200d👧 가족 여행 🇰🇷 서울 😀👍🏽 café"

@@ -17,9 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import cast
 
-from PySide6.QtCore import QMimeData, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
+    QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -28,7 +31,7 @@ from PySide6.QtGui import (
     QTextLayout,
     QTextLine,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from app.core.utf16 import DISPLAY_LINE_LIMIT, DisplayMap
 from widgets.marks import (
@@ -235,11 +238,34 @@ class DocumentPane(QPlainTextEdit):
         super().paintEvent(event)
         self._paint_underlines()
 
-    def createMimeDataFromSelection(self) -> QMimeData:
-        """Copy the stored text of the selection: no inserted breaks, NBSP kept."""
-        mime = QMimeData()
-        mime.setText(self._text[slice(*self.selection())])
-        return mime
+    # Copying puts the stored text on the clipboard (no inserted breaks, NBSP kept). Not
+    # through createMimeDataFromSelection: a QMimeData made in Python and handed to Qt
+    # from that override is freed twice and crashes the program at exit.
+    def copy(self) -> None:
+        """Put the stored text of the selection on the clipboard."""
+        start, end = self.selection()
+        if end > start:
+            QApplication.clipboard().setText(self._text[start:end])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Ctrl+C (the platform's copy key) copies the stored text."""
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """A menu of what a read-only pane can do: copy and select all."""
+        menu = QMenu(self)
+        start, end = self.selection()
+        copy = menu.addAction("Copy", QKeySequence.StandardKey.Copy)
+        copy.setEnabled(end > start)
+        copy.triggered.connect(self.copy)
+        menu.addAction("Select all", QKeySequence.StandardKey.SelectAll).triggered.connect(
+            self.selectAll
+        )
+        menu.exec(event.globalPos())
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """Remember where a press started, to tell a click from a drag."""

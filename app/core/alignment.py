@@ -105,6 +105,31 @@ def raw_to_clean(segments: Sequence[Segment], raw_pos: int) -> int | None:
     return segments[index].clean_start + raw_pos - segments[index].raw_start
 
 
+def raw_to_clean_nearest(segments: Sequence[Segment], raw_pos: int) -> int:
+    """Clean position of raw ``raw_pos``; dropped text maps to the next aligned piece.
+
+    For following the cursor between panes, where some position is always wanted.
+    """
+    exact = raw_to_clean(segments, raw_pos)
+    if exact is not None:
+        return exact
+    following = bisect.bisect_right(segments, raw_pos, key=_raw_start)
+    if following < len(segments):
+        return segments[following].clean_start
+    return segments[-1].clean_end if segments else 0
+
+
+def clean_to_raw_nearest(segments: Sequence[Segment], clean_pos: int) -> int:
+    """Raw position of clean ``clean_pos``; unaligned text maps to the next aligned piece."""
+    exact = clean_to_raw(segments, clean_pos)
+    if exact is not None:
+        return exact
+    following = bisect.bisect_left(segments, clean_pos, key=_clean_start)
+    if following < len(segments):
+        return segments[following].raw_start
+    return segments[-1].raw_end if segments else 0
+
+
 def clean_range_to_raw(segments: Sequence[Segment], start: int, end: int) -> tuple[int, int] | None:
     """Smallest raw range covering the aligned characters of ``clean[start:end]``.
 

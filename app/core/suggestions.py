@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -127,6 +128,9 @@ RULES: tuple[Rule, ...] = (
     Rule("caption", _CAPTION, "photo credit", 200),
     Rule("related_links", rules._RELATED, "related-articles heading", _LINE),
 )
+# Every rule's words in one pattern: one search tells that no rule can apply. The flags
+# only widen what each pattern matches, so a miss here is a miss for every rule.
+_ANY_RULE = _any(*dict.fromkeys(rule.pattern for rule in RULES))
 # Labels from a piece's shape, not its words: context may overrule them.
 _WEAK = "weak"
 _LOW = "low"  # hardly any letters: a counter or a number that belongs to its neighbour
@@ -157,8 +161,9 @@ def suggest_spam_regions(raw_text: str, segments: Sequence[Segment]) -> list[Sug
         lies inside one dropped range and has no leading or trailing whitespace.
     """
     pieces = list(_pieces(raw_text, dropped_raw_ranges(segments, len(raw_text))))
+    repeats = _Repeats(raw_text)
     for piece in pieces:
-        _guess(raw_text, piece)
+        _guess(raw_text, piece, repeats)
     _related_lists(pieces)
     _context(raw_text, pieces)
     return _merge(pieces)
@@ -191,7 +196,7 @@ def _covered(suggestion: Suggestion, spans: list[tuple[int, int]], text: str | N
     def visible(start: int, end: int) -> int:
         if text is None:
             return end - start
-        return end - start - sum(c.isspace() for c in text[start:end])
+        return _visible_chars(text[start:end])
 
     total = visible(suggestion.start, suggestion.end)
     first = bisect.bisect_right(spans, (suggestion.start, suggestion.start)) - 1
@@ -279,15 +284,36 @@ class _LineTags:
 # --- labels ----------------------------------------------------------------------------
 
 
-def _guess(raw_text: str, piece: _Piece) -> None:
+class _Repeats:
+    """Whether the page holds a text more than once, without scanning the page each time."""
+
+    def __init__(self, raw_text: str) -> None:
+        self.raw_text = raw_text
+        self._lines: Counter[str] | None = None
+
+    def __call__(self, text: str) -> bool:
+        if self._lines is None:  # built on first need: most pages never ask
+            self._lines = Counter(line.strip() for line in self.raw_text.split("\n"))
+        count = self._lines.get(text)
+        # A piece that is a whole line is looked up; a part of a line is searched for.
+        return count > 1 if count is not None else self.raw_text.count(text) > 1
+
+
+def _visible_chars(text: str) -> int:
+    """Characters that are not whitespace (``str.split`` does the scan in C)."""
+    return sum(map(len, text.split()))
+
+
+def _guess(raw_text: str, piece: _Piece, repeated: _Repeats) -> None:
     """Label one piece by itself: tags, then ``RULES``, then its shape."""
     text = raw_text[piece.start : piece.end]
     if piece.tag:
         piece.label, piece.reason = "raw_html_code", "HTML tags"
         return
     core = rules._BULLET.sub("", text)
-    for rule in RULES:
-        if not _applies(rule, core):
+    for rule in RULES if _ANY_RULE.search(core) else ():
+        # One search first: most rules miss, and collecting every hit costs more.
+        if not _applies(rule, core) or rule.pattern.search(core) is None:
             continue
         hits = [m.group().strip() for m in rule.pattern.finditer(core)]
         if len(hits) >= rule.min_hits:
@@ -295,7 +321,7 @@ def _guess(raw_text: str, piece: _Piece) -> None:
             # A bare "[연예뉴스]" only heads a list item: the item may say what it is.
             piece.kind = _WEAK if rule.label == "related_links" and _BRACKET.match(core) else ""
             return
-    piece.label, piece.reason, piece.kind = _shape(raw_text, core)
+    piece.label, piece.reason, piece.kind = _shape(core, repeated)
 
 
 def _applies(rule: Rule, text: str) -> bool:
@@ -310,11 +336,11 @@ def _reason(what: str, hits: list[str]) -> str:
     return f"{what}: {', '.join(shown[:3])}"
 
 
-def _shape(raw_text: str, text: str) -> tuple[str, str, str]:
+def _shape(text: str, repeated: _Repeats) -> tuple[str, str, str]:
     """Label, reason and kind of a piece no keyword rule caught."""
-    visible = len(text) - sum(c.isspace() for c in text)
+    visible = _visible_chars(text)
     ends = rules.ends_sentence(text)
-    if ends and visible >= DUPLICATE_MIN_CHARS and raw_text.count(text) > 1:
+    if ends and visible >= DUPLICATE_MIN_CHARS and repeated(text):
         return "duplicate", "the page repeats this text", ""
     letters = rules.letters(text)
     # "N" (a new-item badge) is no word, "홈" is.

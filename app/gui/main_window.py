@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.suggestions import Suggestion
+from app.gui.background import SuggestionFinder
 from app.gui.commands import ModelCommand, SetStatus, perform
 from app.gui.interaction import Interaction, QtInteraction
 from app.gui.keys import KEYS, sheet_sections
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.tagging = Tagging(self)
         self.sync = PaneSync(self.raw_pane, self.clean_pane)
+        self.suggestion_finder = SuggestionFinder(self)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
         self._wire()
@@ -140,6 +143,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.document_list.document_activated.connect(self.show_document)
+        self.suggestion_finder.found.connect(self._on_suggestions_found)
         self.label_palette.label_chosen.connect(self.tagging.label)
         for pane in (self.raw_pane, self.clean_pane):
             pane.mark_clicked.connect(self.tagging.select_span)
@@ -161,14 +165,23 @@ class MainWindow(QMainWindow):
         document = self.model.open(doc_id)
         self.tagging.clear()
         stored = document.stored
+        # The sync map must be the new document's before a pane emits a cursor move.
+        self.sync.set_segments(stored.segments)
         self.raw_pane.show_text(stored.raw_text, raw_marks(document, self.colors))
         self.clean_pane.show_text(stored.clean_text, clean_marks(document, self.colors))
         self.html_pane.show_text(stored.raw_html or "", [])
         self.tabs.setTabEnabled(1, stored.raw_html is not None)
-        self.sync.set_segments(stored.segments)
         self.document_list.select_document(doc_id)
         self.raw_pane.setFocus()
+        if document.suggestions_pending:
+            self.suggestion_finder.find(doc_id, stored.raw_text, stored.segments)
+        else:
+            self.suggestion_finder.forget()
         self._update_status()
+
+    def _on_suggestions_found(self, doc_id: str, suggestions: list[Suggestion]) -> None:
+        if self.suggestion_finder.accept(doc_id):
+            self.model.set_suggestions(doc_id, suggestions)
 
     def _step(self, delta: int) -> None:
         model = self.document_list.model
@@ -265,10 +278,13 @@ class MainWindow(QMainWindow):
             self.label_palette.set_counts(counts)
             note = f"\nNote: {current.note}" if current.note else ""
             hints = f"\n{len(current.suggestions)} suggestions left (A accepts, Shift+A all)"
+            if current.suggestions_pending:
+                hints = "\nFinding suggestions on this long page…"
             self.status_label.setText(f"{current.id}\nStatus: {current.status}{note}{hints}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Qt override: close the label file (checkpointing it) with the window."""
+        self.suggestion_finder.shutdown()
         self.opened.close()
         super().closeEvent(event)
 

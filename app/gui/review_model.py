@@ -25,6 +25,8 @@ from storage.documents import StoredDocument, load_document
 from storage.labelfile import LabelFile
 
 Listener = Callable[[str], None]
+# Pages longer than this get their suggestions later, from ``app.gui.background``.
+SUGGEST_NOW_MAX_CHARS = 100_000
 
 
 @dataclass
@@ -36,6 +38,7 @@ class OpenDocument:
     suggestions: list[Suggestion] = field(default_factory=list)
     all_suggestions: list[Suggestion] = field(default_factory=list)
     dismissed: set[str] = field(default_factory=set)
+    suggestions_pending: bool = False
     status: str = "todo"
     note: str = ""
 
@@ -70,12 +73,24 @@ class ReviewModel:
         stored = load_document(self.label_file.connection, doc_id)
         if stored is None:
             raise KeyError(f"no document with id {doc_id!r}")
-        suggestions = suggest_spam_regions(stored.raw_text, stored.segments)
+        pending = len(stored.raw_text) > SUGGEST_NOW_MAX_CHARS
+        suggestions = [] if pending else suggest_spam_regions(stored.raw_text, stored.segments)
         self.current = OpenDocument(
-            stored, all_suggestions=suggestions, dismissed=self._dismissed.setdefault(doc_id, set())
+            stored,
+            all_suggestions=suggestions,
+            dismissed=self._dismissed.setdefault(doc_id, set()),
+            suggestions_pending=pending,
         )
         self._reload(doc_id)
         return self.current
+
+    def set_suggestions(self, doc_id: str, suggestions: list[Suggestion]) -> None:
+        """Take the suggestions found later for a large current document."""
+        if self.current is None or self.current.id != doc_id:
+            return
+        self.current.all_suggestions = suggestions
+        self.current.suggestions_pending = False
+        self._changed(doc_id)
 
     def add_spans(self, doc_id: str, spans: Sequence[NewSpan]) -> list[str]:
         """Store new spans; return their ids."""
@@ -130,6 +145,6 @@ class ReviewModel:
         raw_spans = [(s.start, s.end) for s in current.spans if s.layer == "raw"]
         current.suggestions = [
             s
-            for s in uncovered(current.all_suggestions, raw_spans)
+            for s in uncovered(current.all_suggestions, raw_spans, current.stored.raw_text)
             if s.id not in current.dismissed
         ]

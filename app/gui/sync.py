@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from app.core.alignment import Segment
+from app.core.alignment import Segment, clean_to_raw_nearest, raw_to_clean_nearest
 from widgets.text_pane import DocumentPane
 
 
@@ -15,8 +14,6 @@ class PaneSync:
     def __init__(self, raw: DocumentPane, clean: DocumentPane) -> None:
         self.raw, self.clean = raw, clean
         self.segments: Sequence[Segment] = ()
-        self._raw_starts: list[int] = []
-        self._clean_starts: list[int] = []
         self._busy = False
         raw.selection_changed.connect(self._on_raw_selection_changed)
         clean.selection_changed.connect(self._on_clean_selection_changed)
@@ -24,30 +21,14 @@ class PaneSync:
     def set_segments(self, segments: Sequence[Segment]) -> None:
         """Use a new document's alignment."""
         self.segments = segments
-        self._raw_starts = [segment.raw_start for segment in segments]
-        self._clean_starts = [segment.clean_start for segment in segments]
 
     def raw_to_clean(self, position: int) -> int:
         """The clean position at or after raw ``position`` (dropped text maps forward)."""
-        index = bisect_right(self._raw_starts, position) - 1
-        if index >= 0 and position < self.segments[index].raw_end:
-            segment = self.segments[index]
-            return segment.clean_start + position - segment.raw_start
-        following = index + 1
-        if following < len(self.segments):
-            return self.segments[following].clean_start
-        return self.segments[-1].clean_end if self.segments else 0
+        return raw_to_clean_nearest(self.segments, position)
 
     def clean_to_raw(self, position: int) -> int:
         """The raw position of clean ``position`` (unaligned text maps to the next piece)."""
-        index = bisect_right(self._clean_starts, position) - 1
-        if index >= 0 and position < self.segments[index].clean_end:
-            segment = self.segments[index]
-            return segment.raw_start + position - segment.clean_start
-        following = bisect_left(self._clean_starts, position)
-        if following < len(self.segments):
-            return self.segments[following].raw_start
-        return self.segments[-1].raw_end if self.segments else 0
+        return clean_to_raw_nearest(self.segments, position)
 
     def _on_raw_selection_changed(self, start: int, end: int) -> None:
         if self._busy:

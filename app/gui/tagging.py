@@ -113,6 +113,9 @@ class Tagging:
     def accept_all(self) -> None:
         """Accept every suggestion of the document, each with its guessed label."""
         current = self.window.model.current
+        if current is not None and current.suggestions_pending:
+            self._say("Suggestions for this long page are still being found; try again shortly.")
+            return
         if current is None or not current.suggestions:
             self._say("No suggestions left on this document.")
             return

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QTextCursor
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -174,6 +178,37 @@ def test_copy_gives_the_stored_text(pane: DocumentPane) -> None:
     pane.select(cut - 10, len(text))
     pane.copy()
     assert QApplication.clipboard().text() == text[cut - 10 :]
+    QApplication.clipboard().clear()
+    pane.setFocus()
+    QTest.keyClick(pane, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == text[cut - 10 :]
+
+
+COPY_THEN_EXIT = """
+from PySide6.QtWidgets import QApplication
+from widgets.text_pane import DocumentPane
+app = QApplication([])
+pane = DocumentPane()
+pane.show_text("한국어 본문 🇰🇷", [])
+pane.select(0, 3)
+pane.copy()
+print(QApplication.clipboard().text())
+"""
+
+
+def test_the_program_exits_cleanly_after_a_copy() -> None:
+    # A QMimeData handed to Qt from Python was once freed twice: a crash at exit.
+    environment = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.run(
+        [sys.executable, "-c", COPY_THEN_EXIT],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.strip() == "한국어"
 
 
 def test_arrow_keys_walk_through_a_display_break(pane: DocumentPane, qtbot: QtBot) -> None:

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.gui.main_window import MainWindow
+from app.gui.review_model import SUGGEST_NOW_MAX_CHARS
+from tests.conftest import SAMPLES
 from tests.gui.conftest import (
     FakeInteraction,
     WindowFactory,
@@ -148,3 +150,48 @@ def test_suggestions_accept_all_then_mark_done_and_move_on(
     assert window.model.current.id == first  # undo goes back to where it happened
     with sqlite3.connect(seed_file) as db:
         assert db.execute("SELECT status FROM document_status").fetchall() == [("todo",)]
+
+
+def test_a_long_page_paints_first_and_gets_its_suggestions_a_moment_later(
+    qtbot: QtBot, tmp_path: Path, open_window: WindowFactory
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    seed = (SAMPLES / f"{DOC_001}.txt").read_text("utf-8")
+    copies = SUGGEST_NOW_MAX_CHARS // len(seed) + 2
+    (pages / "long.txt").write_text("\n\n".join([seed] * copies), "utf-8")
+    (pages / "short.txt").write_text(seed, "utf-8")
+    window = open_window(make_label_file(tmp_path / "long.db", [pages]))
+
+    show(window, "long")
+    assert window.model.current.suggestions_pending
+    assert "Finding suggestions" in window.status_label.text()
+    window.tagging.accept_all()
+    assert live_spans(tmp_path / "long.db") == []  # nothing accepted before they exist
+
+    qtbot.waitUntil(lambda: not window.model.current.suggestions_pending, timeout=10_000)
+    found = window.model.current.suggestions
+    assert len(found) > copies, "every copy of the page has its dropped boilerplate"
+    painted = [mark for mark in window.raw_pane.marks() if mark.kind == "suggestion"]
+    assert len(painted) == len(found)
+    assert "suggestions left" in window.status_label.text()
+
+
+def test_suggestions_for_a_page_left_behind_are_dropped(
+    qtbot: QtBot, tmp_path: Path, open_window: WindowFactory
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    seed = (SAMPLES / f"{DOC_001}.txt").read_text("utf-8")
+    (pages / "long.txt").write_text("\n\n".join([seed] * 60), "utf-8")
+    (pages / "short.txt").write_text(seed, "utf-8")
+    window = open_window(make_label_file(tmp_path / "two.db", [pages]))
+    show(window, "short")
+    short_suggestions = list(window.model.current.suggestions)
+
+    show(window, "long")
+    show(window, "short")  # before the long page's suggestions can arrive
+    qtbot.wait(1500)
+    assert window.model.current.id == "short"
+    assert window.model.current.suggestions == short_suggestions
+    assert not window.suggestion_finder.busy
