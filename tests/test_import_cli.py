@@ -54,10 +54,12 @@ def test_sample_pages_import_with_alignment(
         }
         assert record["cleaner"] == "lines"
         assert record["raw_text"] == page.read_text("utf-8")
+        assert record["title"] != "배너"  # the raw page's first line is a banner
         clean = str(record["clean_text"])
         covered = sum(seg[3] - seg[2] for seg in record["alignment"])  # type: ignore[attr-defined]
         assert covered >= 0.95 * len(clean), page.name
         assert "<" not in clean and "contents-hash" not in clean
+        assert record["title"] == clean.lstrip().splitlines()[0].strip()[:200]
 
 
 def test_reimport_adds_nothing(

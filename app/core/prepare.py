@@ -22,6 +22,7 @@ from app.core.record_annotations import AnnotationError, record_annotations
 from app.core.sources import FileSource, RecordSource, Refusal, Source, external_clean_path
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
+TITLE_MAX_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def finish_page(
         segments=segments,
         aligned_share=aligned_share(segments, len(clean)),
         url=page.url,
-        title=page.title,
+        # A page without a title is named by its article's first line, for the list.
+        title=page.title or first_line_title(clean),
         raw_html=page.raw_html,
         source_path=page.source_path,
         source_encoding=page.encoding,
@@ -174,6 +176,14 @@ def _clean(page: RawPage, options: ImportOptions, context: ImportContext) -> tup
     cleaner = get_cleaner(name)
     clean = cleaner.clean(CleanInput(page.raw_text, page.raw_html), context)
     return cleaner.name, cleaner.version, canonicalize(clean)
+
+
+def first_line_title(text: str) -> str | None:
+    """The first non-blank line of ``text``, cut to ``TITLE_MAX_CHARS``; None if blank."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), None)
+    if line is None or len(line) <= TITLE_MAX_CHARS:
+        return line
+    return line[: TITLE_MAX_CHARS - 1] + "…"
 
 
 def external_clean_path_name(page: RawPage) -> str:

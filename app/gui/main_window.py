@@ -101,6 +101,10 @@ class MainWindow(QMainWindow):
         for widget, stretch in ((self.document_list, 2), (centre, 8), (side, 2)):
             outer.addWidget(widget)
             outer.setStretchFactor(outer.count() - 1, stretch)
+        # Stretch factors only share out later resizes: the first sizes are set here, wide
+        # enough for a headline with its status and span count.
+        outer.setSizes([340, 900, 260])
+        centre.setSizes([450, 450])
         self.setCentralWidget(outer)
         self.position_label, self.save_label = QLabel(), QLabel()
         self.statusBar().addPermanentWidget(self.position_label)

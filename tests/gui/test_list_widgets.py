@@ -117,7 +117,10 @@ def test_model_over_a_real_label_file(seeds: LabelFile, qtmodeltester: ModelTest
     ids = seed_ids(seeds)
     assert model.rowCount() == len(ids) == 5
     assert [model.doc_id_at(row) for row in range(5)] == ids
-    assert [cell(model, 0, column) for column in range(3)] == [ids[0], "To do", 0]
+    title = seeds.connection.execute("SELECT title FROM documents WHERE id = ?", (ids[0],))
+    headline = title.fetchone()[0]
+    assert headline.startswith("과학기술정보통신부")  # the article's first line, not the id
+    assert [cell(model, 0, column) for column in range(3)] == [headline, "To do", 0]
     assert model.row_of(ids[3]) == 3
 
 
