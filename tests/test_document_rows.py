@@ -36,7 +36,7 @@ def titled_document(doc_id: str, title: str) -> PreparedDocument:
 
 @pytest.fixture
 def filled(label_file: LabelFile) -> LabelFile:
-    """The sample pages (no titles), then three titled documents: eight in import order."""
+    """The sample pages (titled by first line), then three documents made here: eight in all."""
     report = import_sources(label_file, [SAMPLES], ImportOptions(annotator="kim"))
     assert not report.refusals
     with label_file.transaction() as db:
@@ -50,12 +50,18 @@ def ids(label_file: LabelFile) -> list[str]:
     ]
 
 
+def title_of(label_file: LabelFile, doc_id: str) -> str:
+    row = label_file.connection.execute("SELECT title FROM documents WHERE id = ?", (doc_id,))
+    title: str = row.fetchone()[0]
+    return title
+
+
 def test_rows_in_import_order_with_defaults(filled: LabelFile) -> None:
     source = SqliteDocumentRows(filled.connection, "kim")
     rows = source.rows(ListFilter(), 0, 100)
     assert source.count(ListFilter()) == 8
     assert [row.doc_id for row in rows] == ids(filled)
-    assert rows[0] == DocumentRow(rows[0].doc_id, rows[0].doc_id, "todo", 0)
+    assert rows[0] == DocumentRow(rows[0].doc_id, title_of(filled, rows[0].doc_id), "todo", 0)
     assert rows[5].title == "서울 날씨 맑음"
     assert rows[7].title == "news-3"  # no title: the id stands in
 
@@ -74,10 +80,10 @@ def test_status_and_span_count_are_this_annotators(filled: LabelFile) -> None:
     add_spans(filled, first, [NewSpan("raw", 0, 3, "ad"), NewSpan("raw", 5, 9, "nav")], "kim")
     add_spans(filled, second, [NewSpan("raw", 0, 3, "ad")], "lee")
     source = SqliteDocumentRows(filled.connection, "kim")
-    assert source.row(first) == DocumentRow(first, first, "done", 2)
-    assert source.row(second) == DocumentRow(second, second, "todo", 0)
+    assert source.row(first) == DocumentRow(first, title_of(filled, first), "done", 2)
+    assert source.row(second) == DocumentRow(second, title_of(filled, second), "todo", 0)
     assert SqliteDocumentRows(filled.connection, "lee").row(second) == DocumentRow(
-        second, second, "flagged", 1
+        second, title_of(filled, second), "flagged", 1
     )
 
 
