@@ -38,6 +38,7 @@ class LabelFile:
         self.path = path
         self.connection = connection
         self.read_only = read_only
+        self.closed = False
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -63,10 +64,13 @@ class LabelFile:
         return self.meta("owner") or ""
 
     def close(self) -> None:
-        """Checkpoint the WAL into the main file and close."""
+        """Checkpoint the WAL into the main file and close; closing twice is harmless."""
+        if self.closed:
+            return
         if not self.read_only:
             self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.connection.close()
+        self.closed = True
 
     def __enter__(self) -> LabelFile:
         return self
