@@ -59,6 +59,9 @@ class Silent:
     def open_other_file(self) -> None:
         return None
 
+    def choose_fact_type(self, types: list[tuple[str, str]]) -> str | None:
+        return types[0][0]
+
 
 def make_file(folder: Path) -> Path:
     """The sample pages plus one 2 MB page carrying 5,000 spans."""

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QTextEdit, QW
 
 from app.core.utf16 import DISPLAY_LINE_LIMIT, DisplayMap
 from widgets.marks import (
+    EVIDENCE,
     SPAN,
     Mark,
     MarkIndex,
@@ -62,12 +63,16 @@ class _BlockFormatter:
         self.selected: str | None = None
         self._wanted: dict[int, BlockRuns] = {}
         self._applied: dict[int, BlockRuns] = {}
+        # Underline bars per block, with the runs and width they were measured for:
+        # measuring costs a cursorToX per line end, and every paint would repeat it.
+        self._bars: dict[int, tuple[BlockRuns, int, list[tuple[QRectF, QColor]]]] = {}
 
     def reset(self, display_map: DisplayMap, index: MarkIndex) -> None:
         """A new document: no block carries any format yet."""
         self.map, self.index = display_map, index
         self._wanted.clear()
         self._applied.clear()
+        self._bars.clear()
 
     def invalidate(self) -> None:
         """Marks or the selected mark changed: recompute blocks as they are drawn."""
@@ -87,6 +92,23 @@ class _BlockFormatter:
     def applied(self, block: QTextBlock) -> BlockRuns:
         """The runs ``block`` carries now."""
         return self._applied.get(block.position(), ())
+
+    def underline_bars(self, block: QTextBlock, width: int) -> list[tuple[QRectF, QColor]]:
+        """The underline bars of ``block`` (relative to its layout), measured once."""
+        runs = self.applied(block)
+        cached = self._bars.get(block.position())
+        if cached is not None and cached[0] == runs and cached[1] == width:
+            return cached[2]
+        bars = []
+        for start, length, style in runs:
+            if not style.underline:
+                continue
+            height = underline_width(style)
+            for rect in _run_rects(block.layout(), start, start + length):
+                bar = QRectF(rect.left(), rect.bottom() - height, rect.width(), height)
+                bars.append((bar, QColor(style.underline)))
+        self._bars[block.position()] = (runs, width, bars)
+        return bars
 
     def _runs(self, block: QTextBlock) -> BlockRuns:
         """The formatted runs of one block, in its local UTF-16 units."""
@@ -122,10 +144,12 @@ class DocumentPane(QPlainTextEdit):
 
     Signals:
         mark_clicked(str): the key of the innermost span under a click (not a drag).
+        evidence_clicked(str): the fact id of the evidence under a click, if any.
         selection_changed(int, int): the selection (or cursor twice), in code points.
     """
 
     mark_clicked = Signal(str)
+    evidence_clicked = Signal(str)
     selection_changed = Signal(int, int)
 
     def __init__(
@@ -292,30 +316,29 @@ class DocumentPane(QPlainTextEdit):
         # The nearest caret lies after the character when the click hit its right half.
         if point.x() < self.cursorRect(cursor).left() and cursor.positionInBlock() > 0:
             display -= 1
-        spans = [
-            mark
-            for mark in self.marks_at(self._formatter.map.to_stored(display))
-            if mark.kind == SPAN and mark.key is not None
-        ]
+        here = self.marks_at(self._formatter.map.to_stored(display))
+        spans = [mark for mark in here if mark.kind == SPAN and mark.key is not None]
         if spans:
             innermost = min(spans, key=lambda mark: mark.end - mark.start)
             self.mark_clicked.emit(innermost.key)
+        evidence = [mark for mark in here if mark.kind == EVIDENCE and mark.key is not None]
+        if evidence:
+            chosen = min(evidence, key=lambda mark: (not mark.emphasis, mark.end - mark.start))
+            self.evidence_clicked.emit(chosen.key)
 
     def _paint_underlines(self) -> None:
         """Underline overlapping and selected spans, over everything Qt drew."""
         painter = QPainter(self.viewport())
         offset = self.contentOffset()
+        width = self.viewport().width()
         for block in self._visible_blocks():
-            runs = [run for run in self._formatter.applied(block) if run[2].underline]
-            if not runs:
+            bars = self._formatter.underline_bars(block, width)
+            if not bars:
                 continue
             origin = self.blockBoundingGeometry(block).translated(offset).topLeft()
             origin += block.layout().position()
-            for start, length, style in runs:
-                for rect in _run_rects(block.layout(), start, start + length):
-                    height = underline_width(style)
-                    bar = QRectF(rect.left(), rect.bottom() - height, rect.width(), height)
-                    painter.fillRect(bar.translated(origin), QColor(style.underline))
+            for bar, color in bars:
+                painter.fillRect(bar.translated(origin), color)
         painter.end()
 
     def _visible_blocks(self) -> Iterator[QTextBlock]:

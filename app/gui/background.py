@@ -17,13 +17,21 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from PySide6.QtCore import QObject, Signal
 
 from app.core.alignment import Segment
+from app.core.korean_numbers import Expression, find_expressions
 from app.core.suggestions import Suggestion, suggest_spam_regions
+
+Found = tuple[list[Suggestion], list[Expression]]
+
+
+def find_suggestions(raw_text: str, segments: Sequence[Segment]) -> Found:
+    """A page's spam suggestions and its figures (in the helper process)."""
+    return suggest_spam_regions(raw_text, segments), find_expressions(raw_text)
 
 
 class SuggestionFinder(QObject):
     """Finds a document's suggestions in one helper process; ``found`` reports them."""
 
-    found = Signal(str, object)  # document id, its list of suggestions
+    found = Signal(str, object)  # document id, (suggestions, figures)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,7 +44,7 @@ class SuggestionFinder(QObject):
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        future = self._pool.submit(suggest_spam_regions, raw_text, segments)
+        future = self._pool.submit(find_suggestions, raw_text, segments)
         future.add_done_callback(lambda done: self._report(doc_id, done))
 
     def forget(self) -> None:
@@ -54,7 +62,7 @@ class SuggestionFinder(QObject):
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _report(self, doc_id: str, done: Future[list[Suggestion]]) -> None:
+    def _report(self, doc_id: str, done: Future[Found]) -> None:
         # Runs on the pool's thread; the signal crosses to the window's thread queued.
         if done.cancelled() or done.exception() is not None:
             return

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
 
 class Interaction(Protocol):
@@ -22,6 +24,9 @@ class Interaction(Protocol):
 
     def open_other_file(self) -> None:
         """Let the user pick another label file to open."""
+
+    def choose_fact_type(self, types: list[tuple[str, str]]) -> str | None:
+        """One of ``types`` ((name, description) pairs); None when the user cancels."""
 
 
 class QtInteraction:
@@ -40,6 +45,25 @@ class QtInteraction:
     def inform(self, message: str) -> None:
         """Show a warning box."""
         QMessageBox.warning(self.parent, "Thresher", message)
+
+    def choose_fact_type(self, types: list[tuple[str, str]]) -> str | None:
+        """A menu at the text cursor: number keys (1, 2, ...) or arrows and Enter pick."""
+        menu = QMenu(self.parent)
+        for number, (name, description) in enumerate(types, start=1):
+            action = menu.addAction(f"&{number}  {name}")
+            action.setData(name)
+            action.setToolTip(description)
+        menu.setToolTipsVisible(True)
+        if menu.actions():
+            menu.setActiveAction(menu.actions()[0])
+        chosen = menu.exec(QCursor.pos() if not self.parent.isVisible() else self._anchor())
+        return None if chosen is None else str(chosen.data())
+
+    def _anchor(self) -> QPoint:
+        focus = self.parent.focusWidget()
+        if focus is None:
+            return self.parent.mapToGlobal(self.parent.rect().center())
+        return focus.mapToGlobal(focus.rect().center())
 
     def open_other_file(self) -> None:
         """Pick a label file and open it in a new window."""

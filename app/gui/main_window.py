@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.suggestions import Suggestion
-from app.gui.background import SuggestionFinder
+from app.gui.background import Found, SuggestionFinder
 from app.gui.commands import ModelCommand, SetStatus, perform
+from app.gui.fact_editing import FactEditing
 from app.gui.interaction import Interaction, QtInteraction
 from app.gui.keys import KEYS, sheet_sections
 from app.gui.opened_file import OpenedFile
@@ -36,6 +36,7 @@ from storage.documents import done_count, next_not_done
 from storage.errors import LabelFileError
 from storage.schema_rows import read_label_schema
 from widgets.document_list import DocumentListView
+from widgets.fact_panel import FactPanel
 from widgets.label_palette import LabelPalette, PaletteEntry, label_keys
 from widgets.shortcuts_sheet import ShortcutsSheet
 from widgets.text_pane import DocumentPane
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.label_by_key = dict(zip(label_keys(len(self.labels)), self.labels, strict=True))
         self._build_widgets()
         self.tagging = Tagging(self)
+        self.facts = FactEditing(self, schema.fact_types)
         self.sync = PaneSync(self.raw_pane, self.clean_pane)
         self.suggestion_finder = SuggestionFinder(self)
         self.actions_by_name: dict[str, QAction] = {}
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         )
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
+        self.fact_panel = FactPanel()
         centre = QSplitter(Qt.Orientation.Horizontal)
         centre.addWidget(_titled("Raw page (tag spam here)", self.raw_pane))
         centre.addWidget(self.tabs)
@@ -96,7 +99,7 @@ class MainWindow(QMainWindow):
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.label_palette)
         side_layout.addWidget(self.status_label)
-        side_layout.addStretch(1)
+        side_layout.addWidget(self.fact_panel, 1)
         outer = QSplitter(Qt.Orientation.Horizontal)
         for widget, stretch in ((self.document_list, 2), (centre, 8), (side, 2)):
             outer.addWidget(widget)
@@ -112,21 +115,25 @@ class MainWindow(QMainWindow):
         self.resize(1500, 900)
 
     def _build_menus(self) -> None:
-        handlers = self.tagging.handlers() | {
-            "open": self.interaction.open_other_file,
-            "quit": self.close,
-            "undo": self.undo_stack.undo,
-            "redo": self.undo_stack.redo,
-            "done": lambda: self._set_status("done", advance=True),
-            "skip": lambda: self._set_status("skipped", advance=True),
-            "flag": self._flag,
-            "todo": lambda: self._set_status("todo", advance=False),
-            "next": lambda: self._step(1),
-            "previous": lambda: self._step(-1),
-            "next_todo": self._next_not_done,
-            "filter": self.document_list.focus_filter,
-            "shortcuts": self.show_shortcuts,
-        }
+        handlers = (
+            self.tagging.handlers()
+            | self.facts.handlers()
+            | {
+                "open": self.interaction.open_other_file,
+                "quit": self.close,
+                "undo": self.undo_stack.undo,
+                "redo": self.undo_stack.redo,
+                "done": lambda: self._set_status("done", advance=True),
+                "skip": lambda: self._set_status("skipped", advance=True),
+                "flag": self._flag,
+                "todo": lambda: self._set_status("todo", advance=False),
+                "next": lambda: self._step(1),
+                "previous": lambda: self._step(-1),
+                "next_todo": self._next_not_done,
+                "filter": self.document_list.focus_filter,
+                "shortcuts": self.show_shortcuts,
+            }
+        )
         menus: dict[str, QMenu] = {}
         for entry in KEYS:
             if entry.menu not in menus:
@@ -151,6 +158,12 @@ class MainWindow(QMainWindow):
         self.label_palette.label_chosen.connect(self.tagging.label)
         for pane in (self.raw_pane, self.clean_pane):
             pane.mark_clicked.connect(self.tagging.select_span)
+            pane.evidence_clicked.connect(self.facts.select_fact)
+            pane.selection_changed.connect(lambda *_: self.facts.show_hint())
+        self.fact_panel.fact_selected.connect(self.facts.select_fact)
+        self.fact_panel.slot_selected.connect(self.facts.select_slot)
+        self.fact_panel.value_edited.connect(self.facts.value_edited)
+        self.fact_panel.edit_finished.connect(lambda: self.tagging.active_pane().setFocus())
 
     # -- documents --------------------------------------------------------------------------
 
@@ -168,14 +181,19 @@ class MainWindow(QMainWindow):
             return
         document = self.model.open(doc_id)
         self.tagging.clear()
+        self.facts.clear()
+        selected_fact = document.facts[-1].id if document.facts else None
         stored = document.stored
         # The sync map must be the new document's before a pane emits a cursor move.
         self.sync.set_segments(stored.segments)
-        self.raw_pane.show_text(stored.raw_text, raw_marks(document, self.colors))
-        self.clean_pane.show_text(stored.clean_text, clean_marks(document, self.colors))
+        self.raw_pane.show_text(stored.raw_text, raw_marks(document, self.colors, selected_fact))
+        self.clean_pane.show_text(
+            stored.clean_text, clean_marks(document, self.colors, selected_fact)
+        )
         self.html_pane.show_text(stored.raw_html or "", [])
         self.tabs.setTabEnabled(1, stored.raw_html is not None)
         self.document_list.select_document(doc_id)
+        self.facts.refresh(marks=False)
         self.raw_pane.setFocus()
         if document.suggestions_pending:
             self.suggestion_finder.find(doc_id, stored.raw_text, stored.segments)
@@ -183,9 +201,9 @@ class MainWindow(QMainWindow):
             self.suggestion_finder.forget()
         self._update_status()
 
-    def _on_suggestions_found(self, doc_id: str, suggestions: list[Suggestion]) -> None:
+    def _on_suggestions_found(self, doc_id: str, found: Found) -> None:
         if self.suggestion_finder.accept(doc_id):
-            self.model.set_suggestions(doc_id, suggestions)
+            self.model.set_suggestions(doc_id, *found)
 
     def _step(self, delta: int) -> None:
         model = self.document_list.model
@@ -250,10 +268,18 @@ class MainWindow(QMainWindow):
             self.show_document(doc_id)  # an undo reached back to another document
             current = self.model.current
             assert current is not None
-        self.raw_pane.set_marks(raw_marks(current, self.colors))
-        self.clean_pane.set_marks(clean_marks(current, self.colors))
+        self.facts.refresh()
         self.document_list.model.refresh_row(doc_id)
         self._update_status()
+
+    def refresh_marks(self) -> None:
+        """Repaint both panes' marks from the model (after an edit or a new current fact)."""
+        current = self.model.current
+        if current is None:
+            return
+        fact = self.facts.current_fact
+        self.raw_pane.set_marks(raw_marks(current, self.colors, fact))
+        self.clean_pane.set_marks(clean_marks(current, self.colors, fact))
 
     def show_shortcuts(self) -> None:
         """Open the sheet of every key."""

@@ -9,16 +9,21 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
-from app.core.alignment import Segment, dropped_raw_ranges
-from app.gui.review_model import OpenDocument
-from widgets.marks import Mark
+from app.core.alignment import Segment, clean_range_to_raw, dropped_raw_ranges
+from app.gui.review_model import OpenDocument, number_id
+from widgets.marks import EVIDENCE, NUMBER, Mark
 
 DROPPED_COLOR = "#9a9a9a"
 FALLBACK_COLOR = "#3a3a3a"
+EVIDENCE_COLOR = "#8fa8d6"  # evidence of the other facts: a quiet blue
+SELECTED_EVIDENCE_COLOR = "#1a56db"
+NUMBER_COLOR = "#6a9955"  # a figure offered as evidence
 
 
-def raw_marks(document: OpenDocument, colors: Mapping[str, str]) -> list[Mark]:
-    """Dimmed dropped text, hatched suggestions and raw spans for the raw pane."""
+def raw_marks(
+    document: OpenDocument, colors: Mapping[str, str], selected_fact: str | None = None
+) -> list[Mark]:
+    """Dimmed dropped text, hatched suggestions, raw spans and fact marks for the raw pane."""
     stored = document.stored
     marks = [
         Mark(start, end, DROPPED_COLOR, "dropped")
@@ -33,14 +38,30 @@ def raw_marks(document: OpenDocument, colors: Mapping[str, str]) -> list[Mark]:
         for s in document.spans
         if s.layer == "raw"
     ]
+    marks += [Mark(n.start, n.end, NUMBER_COLOR, NUMBER, number_id(n)) for n in document.numbers]
+    segments = document.stored.segments
+    for fact_id, layer, start, end in _evidence(document):
+        raw_range = clean_range_to_raw(segments, start, end) if layer == "clean" else (start, end)
+        if raw_range is not None:
+            marks.append(_evidence_mark(*raw_range, fact_id, selected_fact))
     return marks
 
 
-def clean_marks(document: OpenDocument, colors: Mapping[str, str]) -> list[Mark]:
-    """Spans as the clean pane shows them: raw spans through the alignment, clean spans."""
+def clean_marks(
+    document: OpenDocument, colors: Mapping[str, str], selected_fact: str | None = None
+) -> list[Mark]:
+    """The clean pane's marks: raw spans, figures and evidence through the alignment."""
     segments = document.stored.segments
     starts = [segment.raw_start for segment in segments]
     marks: list[Mark] = []
+    for number in document.numbers:
+        for start, end in raw_range_in_clean(segments, starts, number.start, number.end):
+            marks.append(Mark(start, end, NUMBER_COLOR, NUMBER, number_id(number)))
+    for fact_id, layer, start, end in _evidence(document):
+        pieces = [(start, end)]
+        if layer == "raw":
+            pieces = raw_range_in_clean(segments, starts, start, end)
+        marks += [_evidence_mark(low, high, fact_id, selected_fact) for low, high in pieces]
     for span in document.spans:
         color = colors.get(span.label, FALLBACK_COLOR)
         if span.layer == "clean":
@@ -68,3 +89,19 @@ def raw_range_in_clean(
             offset = segment.clean_start - segment.raw_start
             pieces.append((low + offset, high + offset))
     return pieces
+
+
+def _evidence(document: OpenDocument) -> list[tuple[str, str, int, int]]:
+    """(fact id, layer, start, end) of every slot that points at text."""
+    return [
+        (fact.id, slot.layer, slot.start, slot.end)
+        for fact in document.facts
+        for slot in fact.slots
+        if slot.layer is not None and slot.start is not None and slot.end is not None
+    ]
+
+
+def _evidence_mark(start: int, end: int, fact_id: str, selected_fact: str | None) -> Mark:
+    chosen = fact_id == selected_fact
+    color = SELECTED_EVIDENCE_COLOR if chosen else EVIDENCE_COLOR
+    return Mark(start, end, color, EVIDENCE, fact_id, emphasis=chosen)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from app.core.document import SpanRecord
+from app.core.document import FactRecord, SpanRecord
+from app.core.korean_numbers import Expression, find_expressions
 from app.core.suggestions import Suggestion, suggest_spam_regions, uncovered
 from storage.annotations import (
     NewSpan,
@@ -22,6 +23,7 @@ from storage.annotations import (
     set_status,
 )
 from storage.documents import StoredDocument, load_document
+from storage.facts import SlotState, add_fact, document_facts, set_facts_deleted, set_slot
 from storage.labelfile import LabelFile
 
 Listener = Callable[[str], None]
@@ -39,6 +41,9 @@ class OpenDocument:
     all_suggestions: list[Suggestion] = field(default_factory=list)
     dismissed: set[str] = field(default_factory=set)
     suggestions_pending: bool = False
+    facts: list[FactRecord] = field(default_factory=list)
+    numbers: list[Expression] = field(default_factory=list)  # figures offered as evidence
+    all_numbers: list[Expression] = field(default_factory=list)
     status: str = "todo"
     note: str = ""
 
@@ -80,15 +85,19 @@ class ReviewModel:
             all_suggestions=suggestions,
             dismissed=self._dismissed.setdefault(doc_id, set()),
             suggestions_pending=pending,
+            all_numbers=[] if pending else find_expressions(stored.raw_text),
         )
         self._reload(doc_id)
         return self.current
 
-    def set_suggestions(self, doc_id: str, suggestions: list[Suggestion]) -> None:
+    def set_suggestions(
+        self, doc_id: str, suggestions: list[Suggestion], numbers: list[Expression]
+    ) -> None:
         """Take the suggestions found later for a large current document."""
         if self.current is None or self.current.id != doc_id:
             return
         self.current.all_suggestions = suggestions
+        self.current.all_numbers = numbers
         self.current.suggestions_pending = False
         self._changed(doc_id)
 
@@ -112,6 +121,30 @@ class ReviewModel:
         """Set this annotator's status (and note) of a document."""
         set_status(self.label_file, doc_id, self.annotator, status, note)
         self._changed(doc_id)
+
+    def add_fact(self, doc_id: str, fact_type: str) -> str:
+        """Start an empty fact; return its id."""
+        fact = add_fact(self.label_file, doc_id, fact_type, self.annotator)
+        self._changed(doc_id)
+        return fact.id
+
+    def set_facts_deleted(self, doc_id: str, fact_ids: Sequence[str], deleted: bool) -> None:
+        """Delete facts (tombstones) or bring them back."""
+        set_facts_deleted(self.label_file, fact_ids, deleted)
+        self._changed(doc_id)
+
+    def set_slot(
+        self, doc_id: str, fact_id: str, role: str, state: SlotState | None
+    ) -> SlotState | None:
+        """Fill (or clear, with None) a fact's slot; return what it held."""
+        previous = set_slot(self.label_file, fact_id, role, state, self.annotator)
+        self._changed(doc_id)
+        return previous
+
+    def fact(self, fact_id: str) -> FactRecord | None:
+        """A live fact of the current document."""
+        facts = self.current.facts if self.current else []
+        return next((fact for fact in facts if fact.id == fact_id), None)
 
     def status_of(self, doc_id: str) -> tuple[str, str]:
         """This annotator's (status, note) of a document."""
@@ -141,6 +174,7 @@ class ReviewModel:
         current = self.current
         assert current is not None and current.id == doc_id
         current.spans = document_spans(self.label_file.connection, doc_id)
+        current.facts = document_facts(self.label_file.connection, doc_id)
         current.status, current.note = self.status_of(doc_id)
         raw_spans = [(s.start, s.end) for s in current.spans if s.layer == "raw"]
         current.suggestions = [
@@ -148,3 +182,9 @@ class ReviewModel:
             for s in uncovered(current.all_suggestions, raw_spans, current.stored.raw_text)
             if s.id not in current.dismissed
         ]
+        current.numbers = [n for n in current.all_numbers if number_id(n) not in current.dismissed]
+
+
+def number_id(number: Expression) -> str:
+    """A figure's id among a document's suggestions (dismissals are kept by id)."""
+    return f"number:{number.start}-{number.end}"

@@ -28,6 +28,7 @@ class FakeInteraction:
     def __init__(self) -> None:
         self.messages: list[str] = []
         self.note: str | None = "menu only, no article"
+        self.fact_type: str | None = "quantity"
 
     def ask_note(self, doc_id: str, current: str) -> str | None:
         return self.note
@@ -37,6 +38,10 @@ class FakeInteraction:
 
     def open_other_file(self) -> None:
         self.messages.append("open requested")
+
+    def choose_fact_type(self, types: list[tuple[str, str]]) -> str | None:
+        assert self.fact_type is None or self.fact_type in dict(types)
+        return self.fact_type
 
 
 def make_label_file(path: Path, sources: list[Path], owner: str = "kim") -> Path:

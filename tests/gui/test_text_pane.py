@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.utf16 import DisplayMap
 from tests.gui.conftest import SCREENSHOTS
-from widgets.marks import OVERLAP_TINT, SPAN_TINT, Mark, blend
+from widgets.marks import OVERLAP_TINT, SPAN_TINT, Mark, blend, resolve_style, underline_width
 from widgets.text_pane import DocumentPane
 
 FAMILY = "👩‍👩‍👧"
@@ -415,3 +415,30 @@ def test_screenshot_of_marks_on_korean_text(pane: DocumentPane) -> None:
     assert pane.grab().save(str(path))
     image = viewport_image(pane)
     assert near(background_of(pane, image, *at("[광고]")), blend("#f58231", SPAN_TINT))
+
+
+def test_fact_evidence_and_numbers_underline_over_spans() -> None:
+    span = Mark(0, 10, RED, "span", "s")
+    faint = Mark(2, 5, "#9db4d8", "evidence", "fact-1")
+    strong = Mark(2, 5, "#1a56db", "evidence", "fact-2", emphasis=True)
+    number = Mark(2, 5, "#6a9955", "number")
+    with_span = resolve_style([span, faint], None)
+    assert with_span is not None
+    assert with_span.background == blend(RED, SPAN_TINT)  # the span still shows
+    assert (with_span.underline, underline_width(with_span)) == ("#9db4d8", 2)
+    selected = resolve_style([faint, strong, number], None)
+    assert selected is not None and selected.bold
+    assert (selected.underline, underline_width(selected)) == ("#1a56db", 3)
+    hint = resolve_style([number], None)
+    assert hint is not None and (hint.underline, underline_width(hint)) == ("#6a9955", 1)
+    assert hint.background is None  # a hint, not a label
+
+
+def test_clicking_evidence_names_its_fact(pane: DocumentPane, qtbot: QtBot) -> None:
+    text = "정부는 GPU 3만개를 확보한다"
+    pane.show_text(text, [Mark(7, 10, "#1a56db", "evidence", "fact-1")])
+    with qtbot.waitSignal(pane.evidence_clicked) as clicked:
+        click_at(pane, qtbot, 8)
+    assert clicked.args == ["fact-1"]
+    with qtbot.assertNotEmitted(pane.evidence_clicked):
+        click_at(pane, qtbot, 1)
