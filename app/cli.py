@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app import __version__
 from app.cli_import import add_import_command
+from app.cli_team import add_team_commands
 from app.core.cleaners import CLEANER_NAMES
 from app.demo import add_demo_command
 from app.window_entry import launch_window
@@ -35,6 +36,8 @@ Examples:
   thresher stats team.db
   thresher show team.db news/0001
   thresher validate team.db
+  thresher assign team.db --annotators kim,lee,park --overlap 0.2 -o handout/
+  thresher merge handout/*.db -o merged.db
 """
 
 
@@ -76,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         "thresher validate team.db && echo valid",
     )
     check.add_argument("file", type=Path, help="the label file")
+    add_team_commands(commands)
     add_demo_command(commands)
     opener = _add(
         commands, "open", _open, "open a label file in the review window", "thresher open team.db"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ORDER = ("bench_import.py", "bench_alignment.py", "bench_window.py")
+ORDER = ("bench_import.py", "bench_alignment.py", "bench_window.py", "bench_merge.py")
 
 
 def main() -> None:

@@ -28,3 +28,7 @@ class ReadOnlyLabelFile(LabelFileError):
 
 class ImportRefused(LabelFileError):
     """A document cannot go into the label file (for example, another text under its id)."""
+
+
+class MergeRefused(LabelFileError):
+    """Label files cannot be merged (or handed out) as asked; nothing was written."""

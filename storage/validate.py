@@ -36,13 +36,14 @@ def _all_problems(db: sqlite3.Connection) -> Iterator[str]:
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version != SCHEMA_VERSION:
         yield f"format version is {version}, expected {SCHEMA_VERSION}"
-    yield from _unexpected_objects(db)
+    yield from unexpected_objects(db)
     yield from _span_problems(db)
     yield from _slot_problems(db)
     yield from _document_problems(db)
 
 
-def _unexpected_objects(db: sqlite3.Connection) -> Iterator[str]:
+def unexpected_objects(db: sqlite3.Connection) -> Iterator[str]:
+    """Tables, views, triggers and indexes a label file of this version does not have."""
     wrapped = sqlite_utils.Database(db)
     for name in sorted(set(wrapped.table_names()) - EXPECTED_TABLES):
         yield f"unexpected table {name!r}"

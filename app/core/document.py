@@ -10,6 +10,8 @@ from app.core.alignment import Segment
 
 LAYERS = ("raw", "clean")
 STATUSES = ("todo", "done", "skipped", "flagged")
+# Annotator names with a meaning of their own: adjudicated labels live under "gold".
+RESERVED_ANNOTATORS = frozenset({"gold"})
 # Fixed namespace so a record's derived ids are the same on every machine and every run.
 ID_NAMESPACE = uuid.UUID("6f1b1d36-2a52-4a8e-9d0b-7a6c3c1e5a10")
 

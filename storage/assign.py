@@ -1,0 +1,164 @@
+"""``thresher assign``: one label file per annotator, with a shared slice for agreement.
+
+Documents are dealt in an order fixed by a hash of the seed and their id, so the same seed
+gives the same hand-out, whatever order the documents were imported in. The first
+``overlap`` share of that order goes to two annotators each (so agreement can be
+measured); the rest to one. Each document goes to whoever holds the fewest so far (ties by
+the order annotators were named), which keeps the loads within one document of each other.
+
+Each file is written to a temporary name and renamed when whole; the assignment (seed,
+share, this annotator's documents and with whom each shared one is shared) is recorded in
+its ``meta`` table under ``assignment``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.document import RESERVED_ANNOTATORS
+from app.core.labelschema import LabelSchema
+from storage.copying import attached, copy_annotations, copy_documents, fill_id_map
+from storage.errors import MergeRefused
+from storage.labelfile import create_label_file, open_label_file
+from storage.merge import fsync_path, remove_database
+from storage.schema_rows import read_label_schema
+
+# Annotator names become file names: letters (any script), digits, dot, dash, underscore.
+_NAME = re.compile(r"^[\w.-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Who gets which documents."""
+
+    documents: dict[str, list[str]]  # annotator -> document ids, in source order
+    shared: dict[str, list[str]]  # document id -> its annotators, for shared documents
+
+
+def plan_assignment(
+    doc_ids: Sequence[str], annotators: Sequence[str], overlap: float, seed: int
+) -> Assignment:
+    """Deal ``doc_ids`` (in source order) to ``annotators``; pure, so tests can check it."""
+    check_annotators(annotators)
+    if not 0 <= overlap <= 1:
+        raise MergeRefused(f"--overlap must be between 0 and 1, not {overlap}")
+    if overlap > 0 and len(annotators) < 2:
+        raise MergeRefused("a shared share needs at least two annotators")
+    dealt = sorted(doc_ids, key=lambda doc_id: _rank(seed, doc_id))
+    shared_count = round(overlap * len(dealt))
+    load = dict.fromkeys(annotators, 0)
+    chosen: dict[str, list[str]] = {}
+    for position, doc_id in enumerate(dealt):
+        wanted = 2 if position < shared_count else 1
+        takers = sorted(annotators, key=lambda name: (load[name], annotators.index(name)))[:wanted]
+        for name in takers:
+            load[name] += 1
+        chosen[doc_id] = takers
+    order = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+    documents = {
+        name: sorted((d for d, names in chosen.items() if name in names), key=order.__getitem__)
+        for name in annotators
+    }
+    shared = {doc_id: names for doc_id, names in chosen.items() if len(names) > 1}
+    return Assignment(documents, shared)
+
+
+def check_annotators(annotators: Sequence[str]) -> None:
+    """Refuse empty, repeated, reserved or file-unsafe annotator names."""
+    if not annotators:
+        raise MergeRefused("name at least one annotator")
+    for name in annotators:
+        if not _NAME.match(name):
+            raise MergeRefused(
+                f"annotator name {name!r} must be 1-64 letters, digits, '.', '-' or '_'"
+            )
+        if name in RESERVED_ANNOTATORS:
+            raise MergeRefused(f"annotator name {name!r} is reserved (adjudicated gold)")
+    repeated = sorted({name for name in annotators if annotators.count(name) > 1})
+    if repeated:
+        raise MergeRefused(f"annotator named twice: {', '.join(repeated)}")
+
+
+def write_assignment(
+    source: Path,
+    annotators: Sequence[str],
+    overlap: float,
+    out_dir: Path,
+    *,
+    seed: int = 0,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Assignment:
+    """Write ``out_dir/ANNOTATOR.db`` for each annotator; return the assignment.
+
+    Raises:
+        MergeRefused: bad names or share, or a target file already exists (nothing written).
+    """
+    with open_label_file(source, read_only=True) as label_file:
+        db = label_file.connection
+        doc_ids = [row[0] for row in db.execute("SELECT id FROM documents ORDER BY rowid")]
+        schema = read_label_schema(db)
+    assignment = plan_assignment(doc_ids, annotators, overlap, seed)
+    targets = {name: out_dir / f"{name}.db" for name in annotators}
+    existing = [str(path) for path in targets.values() if path.exists()]
+    if existing:
+        raise MergeRefused(f"not overwriting {', '.join(existing)}; choose another folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for number, name in enumerate(annotators, start=1):
+        if progress is not None:
+            progress(number, len(annotators), name)
+        record = {
+            "source": source.name,
+            "seed": seed,
+            "overlap": overlap,
+            "annotators": list(annotators),
+            "documents": assignment.documents[name],
+            "shared_with": {
+                doc_id: [other for other in names if other != name]
+                for doc_id, names in assignment.shared.items()
+                if name in names
+            },
+        }
+        _write_one(source, targets[name], name, schema, record)
+    return assignment
+
+
+def _write_one(
+    source: Path,
+    target: Path,
+    annotator: str,
+    schema: LabelSchema,
+    record: dict[str, object],
+) -> None:
+    partial = target.with_name(f".{target.name}.writing-{os.getpid()}")
+    remove_database(partial)
+    try:
+        with create_label_file(partial, owner=annotator, schema=schema) as label_file:
+            db = label_file.connection
+            db.execute("PRAGMA synchronous = OFF")  # a temporary file until the rename
+            documents = record["documents"]
+            assert isinstance(documents, list)
+            with attached(db, source) as alias, label_file.transaction():
+                fill_id_map(db, [(doc_id, doc_id) for doc_id in documents])
+                copy_documents(db, alias)
+                copy_annotations(db, alias, renamed=False, only_mapped=True)
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('assignment', ?)",
+                    (json.dumps(record, ensure_ascii=False),),
+                )
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA journal_mode = DELETE")
+        fsync_path(partial)
+        os.replace(partial, target)
+        fsync_path(target.parent)
+    finally:
+        remove_database(partial)
+
+
+def _rank(seed: int, doc_id: str) -> bytes:
+    return hashlib.sha256(f"{seed}\0{doc_id}".encode()).digest()
