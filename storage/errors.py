@@ -13,7 +13,7 @@ class NotALabelFile(LabelFileError):
     """The path holds something other than a usable Thresher label file.
 
     ``reason`` is one of ``missing``, ``empty``, ``not-sqlite``, ``truncated``,
-    ``other-application``, ``newer-version``, ``corrupt``.
+    ``other-application``, ``newer-version``, ``corrupt``, ``tampered``.
     """
 
     def __init__(self, path: Path, reason: str, detail: str) -> None:

@@ -20,8 +20,15 @@ from app.core.canonical import CANONICAL_FORM
 from app.core.labelschema import LabelSchema
 from storage.errors import LabelFileError, NotALabelFile, ReadOnlyLabelFile
 from storage.header import check_label_file
-from storage.schema import APPLICATION_ID, FORMAT_NAME, MIGRATIONS, SCHEMA_VERSION
+from storage.schema import (
+    APPLICATION_ID,
+    EXPECTED_TABLES,
+    FORMAT_NAME,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+)
 from storage.schema_rows import write_label_schema
+from storage.validate import unexpected_objects
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -90,6 +97,7 @@ def open_label_file(path: Path, *, read_only: bool = False) -> LabelFile:
     connection = _connect(path, read_only=read_only)
     try:
         _verify_identity(path, connection)
+        _refuse_tampering(path, connection, read_only=read_only)
         if not read_only:
             _configure_for_writing(connection)
             _migrate(connection)
@@ -165,6 +173,30 @@ def _verify_identity(path: Path, connection: sqlite3.Connection) -> None:
         raise NotALabelFile(
             path, "newer-version", f"was written by a newer Thresher (format version {version})"
         )
+
+
+def _refuse_tampering(path: Path, connection: sqlite3.Connection, *, read_only: bool) -> None:
+    """Refuse a file whose schema was altered: nothing it defines may run on our behalf.
+
+    A table replaced by a view would run the view's query on every read, so that is refused
+    even read-only. Triggers, views and extra tables would run (or confuse) on writes, so a
+    file carrying them opens read-only only (``thresher validate`` lists them).
+    """
+    kinds = dict(connection.execute("SELECT name, type FROM sqlite_master"))
+    replaced = sorted(name for name in EXPECTED_TABLES if kinds.get(name, "table") != "table")
+    if replaced:
+        raise NotALabelFile(
+            path, "tampered", f"has {', '.join(replaced)} replaced by another kind of object"
+        )
+    if not read_only:
+        strange = list(unexpected_objects(connection))
+        if strange:
+            raise NotALabelFile(
+                path,
+                "tampered",
+                f"holds {'; '.join(strange)}; not opened for writing (it could run on our"
+                " edits). Open it read-only to look at it (thresher show, thresher validate)",
+            )
 
 
 def _migrate(connection: sqlite3.Connection) -> None:

@@ -31,7 +31,7 @@ from storage.labelfile import LabelFile, create_label_file, open_label_file
 from storage.schema import SCHEMA_VERSION
 from storage.schema_merge import merge_schemas
 from storage.schema_rows import read_label_schema
-from storage.validate import unexpected_objects
+from storage.validate import absurd_rows, unexpected_objects
 
 Progress = Callable[[int, int, Path], None]
 MAX_NAMED_CONFLICTS = 20
@@ -116,6 +116,12 @@ def _read_input(path: Path) -> _Input:
         strange = list(unexpected_objects(db))
         if strange:
             raise MergeRefused(f"{path}: not merged, it holds {'; '.join(strange)}")
+        absurd = absurd_rows(db)
+        if absurd:
+            raise MergeRefused(
+                f"{path}: not merged, values outside their ranges in {', '.join(absurd)}"
+                " (thresher validate lists every problem)"
+            )
         documents = {row[0]: tuple(row[1:]) for row in db.execute(_DOCUMENT_KEY)}
         return _Input(path, label_file.owner, read_label_schema(db), documents)
 

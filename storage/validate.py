@@ -106,3 +106,53 @@ def _document_problems(db: sqlite3.Connection) -> Iterator[str]:
     ):
         if raw[raw_start:raw_end] != clean[clean_start:clean_end]:
             yield f"document {doc_id!r}: alignment segment at raw {raw_start} does not match"
+
+
+# Values a label file of ours can never hold (its CHECK constraints forbid them), looked for
+# in SQL so a million rows cost a scan: a file whose tables were redefined may hold them.
+_ABSURD = (
+    (
+        "spans",
+        "SELECT s.id FROM spans s LEFT JOIN documents d ON d.id = s.doc_id WHERE d.id IS NULL"
+        " OR s.layer NOT IN ('raw', 'clean') OR typeof(s.start) != 'integer'"
+        " OR typeof(s.end) != 'integer' OR s.start < 0 OR s.end <= s.start"
+        " OR s.end > CASE s.layer WHEN 'raw' THEN d.raw_length ELSE d.clean_length END"
+        " OR s.deleted NOT IN (0, 1)",
+    ),
+    (
+        "fact_slots",
+        "SELECT s.id FROM fact_slots s LEFT JOIN facts f ON f.id = s.fact_id"
+        " LEFT JOIN documents d ON d.id = f.doc_id WHERE f.id IS NULL OR d.id IS NULL"
+        " OR (s.layer IS NOT NULL AND (s.layer NOT IN ('raw', 'clean') OR s.start < 0"
+        " OR s.end <= s.start"
+        " OR s.end > CASE s.layer WHEN 'raw' THEN d.raw_length ELSE d.clean_length END))"
+        " OR s.deleted NOT IN (0, 1)",
+    ),
+    (
+        "facts",
+        "SELECT f.id FROM facts f LEFT JOIN documents d ON d.id = f.doc_id"
+        " WHERE d.id IS NULL OR f.deleted NOT IN (0, 1)",
+    ),
+    (
+        "document_status",
+        "SELECT s.id FROM document_status s LEFT JOIN documents d ON d.id = s.doc_id"
+        " WHERE d.id IS NULL OR s.status NOT IN ('todo', 'done', 'skipped', 'flagged')"
+        " OR s.deleted NOT IN (0, 1)",
+    ),
+    (
+        "documents",
+        "SELECT id FROM documents WHERE raw_length != length(raw_text)"
+        " OR clean_length != length(clean_text) OR aligned_share NOT BETWEEN 0 AND 1",
+    ),
+)
+
+
+def absurd_rows(db: sqlite3.Connection, limit: int = 5) -> list[str]:
+    """Rows holding values outside their ranges, named ("spans row 'id'"), at most ``limit``."""
+    found: list[str] = []
+    for table, query in _ABSURD:
+        for (row_id,) in db.execute(f"{query} LIMIT ?", (limit - len(found),)):
+            found.append(f"{table} row {row_id!r}")
+        if len(found) >= limit:
+            break
+    return found

@@ -26,3 +26,14 @@ def label_file(tmp_path: Path) -> Iterator[LabelFile]:
     opened = create_label_file(tmp_path / "labels.db", owner="kim", schema=default_schema())
     yield opened
     opened.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--kills N``: how many times the kill test kills its child (default: a modest 12)."""
+    parser.addoption("--kills", type=int, default=12, help="kills in tests/test_kill.py")
+
+
+@pytest.fixture
+def kills(request: pytest.FixtureRequest) -> int:
+    """The number of kills asked for on the command line."""
+    return int(request.config.getoption("--kills"))
