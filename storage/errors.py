@@ -26,6 +26,10 @@ class ReadOnlyLabelFile(LabelFileError):
     """An edit was asked of a label file opened read-only."""
 
 
+class WriteFailed(LabelFileError):
+    """A change could not be written (disk full, read-only, locked); it was rolled back."""
+
+
 class ImportRefused(LabelFileError):
     """A document cannot go into the label file (for example, another text under its id)."""
 

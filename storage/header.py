@@ -68,7 +68,11 @@ def check_label_file(path: Path) -> Header:
     if header is None:
         raise NotALabelFile(path, "not-sqlite", f"is not a label file: {_describe(path)}")
     expected = header.page_size * header.page_count
-    if header.page_count_valid and size < expected:
+    # A checkpoint cut short by a full disk can leave the main file shorter than its
+    # header says while the WAL beside it still holds every page: SQLite reads those.
+    wal = path.with_name(path.name + "-wal")
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    if header.page_count_valid and size < expected and not has_wal:
         raise NotALabelFile(
             path,
             "truncated",

@@ -9,6 +9,8 @@ checkpoints the WAL so the one ``.db`` file is complete when it is copied.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +20,7 @@ from pathlib import Path
 from app import __version__
 from app.core.canonical import CANONICAL_FORM
 from app.core.labelschema import LabelSchema
-from storage.errors import LabelFileError, NotALabelFile, ReadOnlyLabelFile
+from storage.errors import LabelFileError, NotALabelFile, ReadOnlyLabelFile, WriteFailed
 from storage.header import check_label_file
 from storage.schema import (
     APPLICATION_ID,
@@ -52,13 +54,17 @@ class LabelFile:
         """Run the body as one ``BEGIN IMMEDIATE`` transaction, committed when it returns."""
         if self.read_only:
             raise ReadOnlyLabelFile(f"{self.path} is open read-only; the change was not saved")
-        self.connection.execute("BEGIN IMMEDIATE")
         try:
-            yield self.connection
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
-        self.connection.execute("COMMIT")
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+                self.connection.execute("COMMIT")
+            except BaseException:
+                if self.connection.in_transaction:
+                    self.connection.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as error:
+            raise WriteFailed(_write_failure(self.path, error)) from error
 
     def meta(self, key: str) -> str | None:
         """Read one value of the ``meta`` table."""
@@ -75,7 +81,10 @@ class LabelFile:
         if self.closed:
             return
         if not self.read_only:
-            self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # On a full disk the checkpoint fails; the committed WAL stays beside the file
+            # and is read next time, so closing still succeeds.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.connection.close()
         self.closed = True
 
@@ -150,12 +159,26 @@ def open_or_create(path: Path, *, owner: str, schema: LabelSchema) -> LabelFile:
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     mode = "ro" if read_only else "rw" if path.exists() else "rwc"
     uri = f"{path.resolve().as_uri()}?mode={mode}"
+    if read_only and _on_read_only_media(path):
+        # SQLite cannot make the WAL's shared-memory file there; nothing can change the
+        # file either, so it may be read as immutable.
+        uri += "&immutable=1"
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, never an implicit BEGIN.
     connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA trusted_schema = OFF")
     connection.execute("PRAGMA foreign_keys = ON")
     return connection
+
+
+def _on_read_only_media(path: Path) -> bool:
+    """True on a read-only mount with no WAL beside the file (nobody can be writing it)."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        read_only_mount = bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+    return read_only_mount and not wal.exists()
 
 
 def _configure_for_writing(connection: sqlite3.Connection) -> None:
@@ -173,6 +196,20 @@ def _verify_identity(path: Path, connection: sqlite3.Connection) -> None:
         raise NotALabelFile(
             path, "newer-version", f"was written by a newer Thresher (format version {version})"
         )
+
+
+def _write_failure(path: Path, error: sqlite3.OperationalError) -> str:
+    """Say why a write failed in words a user can act on; nothing of it was saved."""
+    text = str(error)
+    if "full" in text or "I/O" in text:
+        cause = "the disk is full or the file may not grow"
+    elif "readonly" in text or "read-only" in text:
+        cause = "the file or its folder is read-only"
+    elif "locked" in text or "busy" in text:
+        cause = "another program is writing it"
+    else:
+        cause = text
+    return f"{path}: not saved, {cause} ({text}); everything saved before is intact"
 
 
 def _refuse_tampering(path: Path, connection: sqlite3.Connection, *, read_only: bool) -> None:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.errors import NotALabelFile
 from storage.labelfile import LabelFile, open_label_file
 from storage.lock import WriterLock, try_writer_lock
 
@@ -40,7 +41,16 @@ def open_for_review(path: Path, annotator: str) -> OpenedFile:
         lock = try_writer_lock(path)
         if lock is None:
             reason = "another Thresher window is editing it"
-    label_file = open_label_file(path, read_only=bool(reason))
+    try:
+        label_file = open_label_file(path, read_only=bool(reason))
+    except NotALabelFile as refused:
+        if refused.reason != "tampered" or reason:
+            raise
+        # Triggers or views someone added must never run on our edits: look, do not touch.
+        if lock is not None:
+            lock.release()
+        lock, reason = None, "it holds schema objects a label file does not have"
+        label_file = open_label_file(path, read_only=True)
     return OpenedFile(path, label_file, annotator, reason, lock)
 
 
