@@ -1,6 +1,6 @@
 """The child of the kill test: scripted user actions on a label file, reported as committed.
 
-Run as ``python -m tests.kill_child FILE SEED``. Before each action it prints
+Run as ``python -m tests.kill_child FILE SEED [ANNOTATOR]``. Before each action it prints
 ``begin N KIND JSON`` and after the action's transaction returns ``ok N``; the parent kills
 it with SIGKILL at a random moment and checks that every ``ok`` action is in the file.
 The actions are what the window's keys do, through the same storage functions: tag,
@@ -27,6 +27,7 @@ ACTIONS = 1_000_000
 
 def main() -> None:
     path, seed = Path(sys.argv[1]), int(sys.argv[2])
+    annotator = sys.argv[3] if len(sys.argv) > 3 else "kim"
     rng = random.Random(seed)
     with open_label_file(path) as label_file:
         documents = [
@@ -38,7 +39,7 @@ def main() -> None:
         spans: list[str] = []
         facts: list[tuple[str, str]] = []
         for number in range(ACTIONS):
-            kind, payload, action = _choose(rng, documents, spans, facts, label_file)
+            kind, payload, action = _choose(rng, documents, spans, facts, (label_file, annotator))
             _say(f"begin {number} {kind} {json.dumps(payload)}")
             result = action()
             if kind == "tag":
@@ -55,8 +56,9 @@ def _choose(
     documents: list[tuple[str, int]],
     spans: list[str],
     facts: list[tuple[str, str]],
-    label_file: LabelFile,
+    where: tuple[LabelFile, str],
 ) -> tuple[str, dict[str, Any], Any]:
+    label_file, annotator = where
     doc_id, length = rng.choice(documents)
     kinds = ["tag", "status", "fact"] + (["relabel", "delete", "undo"] if spans else [])
     kinds += ["slot", "delete_fact"] if facts else []
@@ -67,20 +69,21 @@ def _choose(
         return (
             kind,
             {"doc": doc_id, "start": span.start, "end": span.end, "label": span.label},
-            (lambda: add_spans(label_file, doc_id, [span], "kim")[0].id),
+            (lambda: add_spans(label_file, doc_id, [span], annotator)[0].id),
         )
     if kind in ("relabel", "delete", "undo"):
         return _span_edit(rng, kind, spans, label_file)
+    if kind in {"slot", "delete_fact"}:
+        return _fact_edit(rng, kind, facts, where)
     if kind == "status":
         status = rng.choice(STATUSES)
         return (
             kind,
             {"doc": doc_id, "status": status},
-            lambda: set_status(label_file, doc_id, "kim", status),
+            lambda: set_status(label_file, doc_id, annotator, status),
         )
     if kind == "fact":
-        return kind, {"doc": doc_id}, lambda: add_fact(label_file, doc_id, "quantity", "kim").id
-    return _fact_edit(rng, kind, facts, label_file)
+        return kind, {"doc": doc_id}, lambda: add_fact(label_file, doc_id, "quantity", annotator).id
 
 
 def _span_edit(
@@ -103,8 +106,9 @@ def _span_edit(
 
 
 def _fact_edit(
-    rng: random.Random, kind: str, facts: list[tuple[str, str]], label_file: LabelFile
+    rng: random.Random, kind: str, facts: list[tuple[str, str]], where: tuple[LabelFile, str]
 ) -> tuple[str, dict[str, Any], Any]:
+    label_file, annotator = where
     fact_id, _ = rng.choice(facts)
     if kind == "delete_fact":
         return kind, {"id": fact_id}, lambda: set_facts_deleted(label_file, [fact_id], True)
@@ -112,7 +116,7 @@ def _fact_edit(
     return (
         kind,
         {"id": fact_id, "value": value},
-        lambda: set_slot(label_file, fact_id, "value", SlotState(value=value), "kim"),
+        lambda: set_slot(label_file, fact_id, "value", SlotState(value=value), annotator),
     )
 
 

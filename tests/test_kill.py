@@ -35,14 +35,18 @@ SAMPLES = REPO / "resources" / "samples"
 PYTHON = sys.executable
 
 
-def run_child(path: Path, seed: int, delay: float) -> list[str]:
-    """Start the child, kill it after ``delay`` seconds (or let it finish), return its lines."""
-    child = subprocess.Popen(
-        [PYTHON, "-m", "tests.kill_child", str(path), str(seed)],
+def start_child(path: Path, seed: int, annotator: str = "kim") -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [PYTHON, "-m", "tests.kill_child", str(path), str(seed), annotator],
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,
     )
+
+
+def run_child(path: Path, seed: int, delay: float) -> list[str]:
+    """Start the child, kill it after ``delay`` seconds, return its lines."""
+    child = start_child(path, seed)
     time.sleep(delay)
     child.send_signal(signal.SIGKILL)
     output, _ = child.communicate()
@@ -91,16 +95,20 @@ def _apply(state: dict[Any, Any], kind: str, payload: dict[str, Any]) -> None:
         state[("slot", payload["id"])] = payload["value"]
 
 
-def file_state(path: Path) -> dict[Any, Any]:
+def file_state(path: Path, annotator: str) -> dict[Any, Any]:
     with sqlite3.connect(path) as db:
         state: dict[Any, Any] = {}
-        for span_id, label, deleted in db.execute("SELECT id, label, deleted FROM spans"):
+        for span_id, label, deleted in db.execute(
+            "SELECT id, label, deleted FROM spans WHERE annotator = ?", (annotator,)
+        ):
             state[("span", span_id)] = (label, deleted)
         for doc_id, status in db.execute(
-            "SELECT doc_id, status FROM document_status WHERE annotator = 'kim'"
+            "SELECT doc_id, status FROM document_status WHERE annotator = ?", (annotator,)
         ):
             state[("status", doc_id)] = status
-        for fact_id, deleted in db.execute("SELECT id, deleted FROM facts"):
+        for fact_id, deleted in db.execute(
+            "SELECT id, deleted FROM facts WHERE annotator = ?", (annotator,)
+        ):
             state[("fact", fact_id)] = deleted
         for fact_id, value in db.execute(
             "SELECT fact_id, value FROM fact_slots WHERE role = 'value' AND deleted = 0"
@@ -109,10 +117,10 @@ def file_state(path: Path) -> dict[Any, Any]:
     return state
 
 
-def losses(path: Path, lines: list[str]) -> list[str]:
+def losses(path: Path, lines: list[str], annotator: str = "kim") -> list[str]:
     """Every reported action the file does not hold (empty when nothing was lost)."""
     done, landed, flight_keys = expected_states(lines)
-    found = file_state(path)
+    found = file_state(path, annotator)
     lost = [
         f"{key}: expected {value!r}, found {found.get(key)!r}"
         for key, value in done.items()
@@ -166,6 +174,23 @@ def test_losses_are_noticed(base: Path, tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.execute("UPDATE spans SET label = 'other' WHERE rowid = (SELECT max(rowid) FROM spans)")
     assert losses(path, lines) != []
+
+
+def test_two_writers_on_one_file_lose_nothing(base: Path, tmp_path: Path) -> None:
+    """Two processes writing one file at once (SQLite's locks make them take turns)."""
+    path = tmp_path / "shared.db"
+    shutil.copyfile(base, path)
+    children = {name: start_child(path, seed, name) for seed, name in enumerate(("kim", "lee"))}
+    time.sleep(1.5)
+    outputs = {}
+    for name, child in children.items():
+        child.send_signal(signal.SIGKILL)
+        outputs[name] = child.communicate()[0].splitlines()
+    with open_label_file(path, read_only=True) as label_file:
+        assert validate(label_file.connection) == []
+    for name, lines in outputs.items():
+        assert sum(line.startswith("ok ") for line in lines) > 10, name  # both got turns
+        assert losses(path, lines, name) == [], name
 
 
 def test_killed_import_and_merge_leave_valid_files(tmp_path: Path, kills: int) -> None:
