@@ -103,10 +103,12 @@ def open_label_file(path: Path, *, read_only: bool = False) -> LabelFile:
             application's database or from a newer Thresher. Its bytes are unchanged.
     """
     check_label_file(path)
-    connection = _connect(path, read_only=read_only)
+    if not read_only:
+        # Judge the file through a read-only connection first: closing a writable one
+        # checkpoints the WAL, which would change a refused file's bytes.
+        _checked_connection(path, read_only=True, for_writing=True).close()
+    connection = _checked_connection(path, read_only=read_only, for_writing=not read_only)
     try:
-        _verify_identity(path, connection)
-        _refuse_tampering(path, connection, read_only=read_only)
         if not read_only:
             _configure_for_writing(connection)
             _migrate(connection)
@@ -117,6 +119,21 @@ def open_label_file(path: Path, *, read_only: bool = False) -> LabelFile:
         connection.close()
         raise
     return LabelFile(path, connection, read_only)
+
+
+def _checked_connection(path: Path, *, read_only: bool, for_writing: bool) -> sqlite3.Connection:
+    """A connection to ``path`` once its identity and schema objects are found acceptable."""
+    connection = _connect(path, read_only=read_only)
+    try:
+        _verify_identity(path, connection)
+        _refuse_tampering(path, connection, read_only=not for_writing)
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise NotALabelFile(path, "corrupt", f"is a damaged label file ({error})") from error
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def create_label_file(path: Path, *, owner: str, schema: LabelSchema) -> LabelFile:

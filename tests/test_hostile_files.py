@@ -38,9 +38,13 @@ def clean(tmp_path: Path) -> Path:
 def tampered(clean: Path, name: str, *statements: str) -> Path:
     path = clean.with_name(name)
     shutil.copyfile(clean, path)
-    with sqlite3.connect(path) as db:
+    db = sqlite3.connect(path)
+    try:
         for statement in statements:
             db.execute(statement)
+        db.commit()
+    finally:
+        db.close()  # checkpointed now, not whenever the garbage collector gets to it
     return path
 
 
