@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
+from app.cli_adjudicate import add_adjudicate_command
 from app.cli_import import add_import_command
 from app.cli_team import add_team_commands
 from app.core.cleaners import CLEANER_NAMES
@@ -38,6 +39,7 @@ Examples:
   thresher validate team.db
   thresher assign team.db --annotators kim,lee,park --overlap 0.2 -o handout/
   thresher merge handout/*.db -o merged.db
+  thresher adjudicate merged.db --auto unanimous
 """
 
 
@@ -80,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", type=Path, help="the label file")
     add_team_commands(commands)
+    add_adjudicate_command(commands)
     add_demo_command(commands)
     opener = _add(
         commands, "open", _open, "open a label file in the review window", "thresher open team.db"

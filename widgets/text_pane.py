@@ -237,6 +237,25 @@ class DocumentPane(QPlainTextEdit):
         """The cursor as a code point."""
         return self._formatter.map.to_stored(self.textCursor().position())
 
+    def visible_range(self) -> tuple[int, int]:
+        """The stored range of the lines on screen, so a view beside the pane paints only those."""
+        first = last = self.firstVisibleBlock()
+        for block in self._visible_blocks():
+            last = block
+        display_map = self._formatter.map
+        end = last.position() + max(last.length() - 1, 0)
+        return display_map.to_stored(first.position()), display_map.to_stored(end)
+
+    def line_extent(self, start: int, end: int) -> tuple[int, int]:
+        """Viewport y of the top of the line showing ``start`` and the bottom of ``end - 1``.
+
+        For views drawn beside the pane (review mode's lanes) that must line up with it.
+        """
+        top = self.cursorRect(self._cursor_over(start, start)).top()
+        last = max(end - 1, start)
+        bottom = self.cursorRect(self._cursor_over(last, last)).bottom()
+        return top, max(bottom, top + 1)
+
     def scroll_to(self, position: int) -> None:
         """Scroll so code point ``position`` shows near the middle; the selection stays."""
         target = QTextCursor(self.document())

@@ -109,14 +109,15 @@ class SetStatus(ModelCommand):
     ) -> None:
         super().__init__(model, doc_id, f"Mark {new[0]}")
         self.old, self.new = old, new
+        self.annotator = model.writer  # review mode may be left before an undo
 
     def apply(self) -> None:
         """Store the new status."""
-        self.model.set_status(self.doc_id, *self.new)
+        self.model.set_status(self.doc_id, *self.new, self.annotator)
 
     def undo(self) -> None:
         """Qt override: store the old status again."""
-        self.model.set_status(self.doc_id, *self.old)
+        self.model.set_status(self.doc_id, *self.old, self.annotator)
 
 
 class DismissSuggestion(ModelCommand):

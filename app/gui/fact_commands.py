@@ -57,11 +57,14 @@ class SetSlot(ModelCommand):
         super().__init__(model, doc_id, f"Set {role}" if state else f"Clear {role}")
         self.fact_id, self.role, self.state = fact_id, role, state
         self.previous: SlotState | None = None
+        self.annotator = model.writer  # review mode may be left before an undo
 
     def apply(self) -> None:
         """Store the new slot content, remembering the old for the undo."""
-        self.previous = self.model.set_slot(self.doc_id, self.fact_id, self.role, self.state)
+        self.previous = self.model.set_slot(
+            self.doc_id, self.fact_id, self.role, self.state, self.annotator
+        )
 
     def undo(self) -> None:
         """Qt override: put back what the slot held."""
-        self.model.set_slot(self.doc_id, self.fact_id, self.role, self.previous)
+        self.model.set_slot(self.doc_id, self.fact_id, self.role, self.previous, self.annotator)

@@ -52,6 +52,22 @@ KEYS: tuple[Key, ...] = (
     Key("previous", "Document", ("[",), "Previous document"),
     Key("next_todo", "Document", ("N",), "Next document not done"),
     Key("filter", "Document", ("Ctrl+F",), "Filter the document list"),
+    Key(
+        "review_mode",
+        "Review",
+        ("Ctrl+R",),
+        "Review mode: every annotator's spans beside the raw page; edits go to gold",
+    ),
+    Key("accept_gold", "Review", ("G",), "Accept the chosen annotator's version here into gold"),
+    Key("next_version", "Review", ("C",), "Choose the next annotator's version here"),
+    Key("accept_unanimous", "Review", ("Shift+G",), "Accept everything unanimous here into gold"),
+    Key("reject_gold", "Review", ("Ctrl+Delete",), "Reject: remove the gold span here"),
+    Key(
+        "next_disagreement",
+        "Review",
+        ("J",),
+        "Next disagreement (then the next document with some)",
+    ),
     Key("shortcuts", "Help", ("F1", "?"), "Show this sheet of keys"),
 )
 

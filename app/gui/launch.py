@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from app.core.adjudication import is_reserved_annotator
 from app.demo import ensure_demo_file
 from app.gui.main_window import MainWindow
 from app.gui.opened_file import open_for_review
@@ -23,7 +24,9 @@ def run_gui(path: Path | None, *, demo: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Thresher")
     settings = Settings()
-    annotator = settings.annotator or ask_annotator(settings)
+    annotator = settings.annotator
+    if not annotator or is_reserved_annotator(annotator):
+        annotator = ask_annotator(settings)
     if not annotator:
         return 2
     warn_if_no_korean_font(settings)
@@ -62,15 +65,21 @@ def choose_and_open(parent: QWidget) -> None:
 
 
 def ask_annotator(settings: Settings) -> str:
-    """Ask the annotator's name once; it is kept in the settings."""
-    name, accepted = QInputDialog.getText(
-        None, "Welcome to Thresher", "Your annotator name (written into the label files):"
-    )
-    name = name.strip()
-    if accepted and name:
-        settings.annotator = name
-        return name
-    return ""
+    """Ask the annotator's name once; it is kept in the settings.
+
+    ``gold`` is refused: it names the adjudicated layer, and labels made under it would
+    pass for a lead's decisions.
+    """
+    prompt = "Your annotator name (written into the label files):"
+    while True:
+        name, accepted = QInputDialog.getText(None, "Welcome to Thresher", prompt)
+        name = name.strip()
+        if not accepted or not name:
+            return ""
+        if not is_reserved_annotator(name):
+            settings.annotator = name
+            return name
+        prompt = f"{name!r} is reserved for the adjudicated gold layer. Another name, please:"
 
 
 def korean_font_families() -> list[str]:

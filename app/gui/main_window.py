@@ -12,9 +12,11 @@ import sqlite3
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QGridLayout,
     QLabel,
     QMainWindow,
     QMenu,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -28,6 +30,7 @@ from app.gui.interaction import Interaction, QtInteraction
 from app.gui.keys import KEYS, sheet_sections
 from app.gui.opened_file import OpenedFile
 from app.gui.pane_marks import clean_marks, raw_marks
+from app.gui.review_mode import RAW_TITLE, ReviewMode
 from app.gui.review_model import ReviewModel
 from app.gui.sync import PaneSync
 from app.gui.tagging import Tagging
@@ -35,6 +38,7 @@ from storage.document_rows import SqliteDocumentRows
 from storage.documents import done_count, next_not_done
 from storage.errors import LabelFileError
 from storage.schema_rows import read_label_schema
+from widgets.annotator_tracks import AnnotatorTracks
 from widgets.document_list import DocumentListView
 from widgets.fact_panel import FactPanel
 from widgets.label_palette import LabelPalette, PaletteEntry, label_keys
@@ -60,10 +64,12 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.tagging = Tagging(self)
         self.facts = FactEditing(self, schema.fact_types)
+        self.review = ReviewMode(self)
         self.sync = PaneSync(self.raw_pane, self.clean_pane)
         self.suggestion_finder = SuggestionFinder(self)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
+        self.review.install()
         self._wire()
         self.model.subscribe(self._on_model_changed)
         self._update_title()
@@ -77,6 +83,7 @@ class MainWindow(QMainWindow):
             SqliteDocumentRows(self.opened.label_file.connection, self.opened.annotator)
         )
         self.raw_pane = DocumentPane()
+        self.tracks = AnnotatorTracks(self.raw_pane)  # review mode's lanes, hidden until then
         self.clean_pane = DocumentPane()
         self.html_pane = DocumentPane()
         self.tabs = QTabWidget()
@@ -93,7 +100,11 @@ class MainWindow(QMainWindow):
         self.status_label.setWordWrap(True)
         self.fact_panel = FactPanel()
         centre = QSplitter(Qt.Orientation.Horizontal)
-        centre.addWidget(_titled("Raw page (tag spam here)", self.raw_pane))
+        self.raw_title = QLabel(RAW_TITLE)
+        # Review mode says here what is under the cursor: one line, clipped rather than
+        # widening the pane or moving it down as the cursor moves.
+        self.raw_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        centre.addWidget(_titled(self.raw_title, self.raw_pane, self.tracks))
         centre.addWidget(self.tabs)
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -118,6 +129,7 @@ class MainWindow(QMainWindow):
         handlers = (
             self.tagging.handlers()
             | self.facts.handlers()
+            | self.review.handlers()
             | {
                 "open": self.interaction.open_other_file,
                 "quit": self.close,
@@ -199,6 +211,7 @@ class MainWindow(QMainWindow):
             self.suggestion_finder.find(doc_id, stored.raw_text, stored.segments)
         else:
             self.suggestion_finder.forget()
+        self.review.document_shown()
         self._update_status()
 
     def _on_suggestions_found(self, doc_id: str, found: Found) -> None:
@@ -215,7 +228,7 @@ class MainWindow(QMainWindow):
 
     def _next_not_done(self) -> None:
         current = self.model.current.id if self.model.current else None
-        target = next_not_done(self.opened.label_file.connection, current, self.opened.annotator)
+        target = next_not_done(self.opened.label_file.connection, current, self.model.writer)
         if target is None:
             self.statusBar().showMessage("Every document is done.", 5000)
         elif target != current:
@@ -319,10 +332,14 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _titled(title: str, widget: QWidget) -> QWidget:
+def _titled(title: QLabel, widget: QWidget, beside: QWidget | None = None) -> QWidget:
+    """``widget`` under its title; ``beside`` (review mode's lanes) left of both."""
     box = QWidget()
-    layout = QVBoxLayout(box)
+    layout = QGridLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(QLabel(title))
-    layout.addWidget(widget)
+    layout.setHorizontalSpacing(2)
+    layout.addWidget(title, 0, 1)
+    layout.addWidget(widget, 1, 1)
+    if beside is not None:
+        layout.addWidget(beside, 0, 0, 2, 1)
     return box

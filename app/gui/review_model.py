@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from app.core.document import FactRecord, SpanRecord
 from app.core.korean_numbers import Expression, find_expressions
@@ -27,6 +28,7 @@ from storage.facts import SlotState, add_fact, document_facts, set_facts_deleted
 from storage.labelfile import LabelFile
 
 Listener = Callable[[str], None]
+Result = TypeVar("Result")
 # Pages longer than this get their suggestions later, from ``app.gui.background``.
 SUGGEST_NOW_MAX_CHARS = 100_000
 
@@ -59,6 +61,10 @@ class ReviewModel:
     def __init__(self, label_file: LabelFile, annotator: str) -> None:
         self.label_file = label_file
         self.annotator = annotator
+        # Who edits write as (review mode writes as gold), and whether only their spans
+        # and facts are shown (the raw pane of review mode shows gold alone).
+        self.writer = annotator
+        self.only_writer = False
         self.current: OpenDocument | None = None
         self._listeners: list[Listener] = []
         # Dismissed suggestions are not labels: they live for this session only.
@@ -68,6 +74,18 @@ class ReviewModel:
     def read_only(self) -> bool:
         """True when edits are refused."""
         return self.label_file.read_only
+
+    def set_writer(self, writer: str, *, only_writer: bool) -> None:
+        """Write (and, with ``only_writer``, show) spans, facts and statuses as ``writer``."""
+        self.writer, self.only_writer = writer, only_writer
+        if self.current is not None:
+            self._changed(self.current.id)
+
+    def write(self, doc_id: str, action: Callable[[LabelFile], Result]) -> Result:
+        """Run one storage action (one transaction) on the file, then reload and notify."""
+        result = action(self.label_file)
+        self._changed(doc_id)
+        return result
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(doc_id)`` after every change."""
@@ -103,7 +121,7 @@ class ReviewModel:
 
     def add_spans(self, doc_id: str, spans: Sequence[NewSpan]) -> list[str]:
         """Store new spans; return their ids."""
-        records = add_spans(self.label_file, doc_id, spans, self.annotator)
+        records = add_spans(self.label_file, doc_id, spans, self.writer)
         self._changed(doc_id)
         return [record.id for record in records]
 
@@ -117,14 +135,16 @@ class ReviewModel:
         relabel_span(self.label_file, span_id, label)
         self._changed(doc_id)
 
-    def set_status(self, doc_id: str, status: str, note: str | None) -> None:
-        """Set this annotator's status (and note) of a document."""
-        set_status(self.label_file, doc_id, self.annotator, status, note)
+    def set_status(
+        self, doc_id: str, status: str, note: str | None, annotator: str | None = None
+    ) -> None:
+        """Set the writer's (or ``annotator``'s) status (and note) of a document."""
+        set_status(self.label_file, doc_id, annotator or self.writer, status, note)
         self._changed(doc_id)
 
     def add_fact(self, doc_id: str, fact_type: str) -> str:
         """Start an empty fact; return its id."""
-        fact = add_fact(self.label_file, doc_id, fact_type, self.annotator)
+        fact = add_fact(self.label_file, doc_id, fact_type, self.writer)
         self._changed(doc_id)
         return fact.id
 
@@ -134,10 +154,15 @@ class ReviewModel:
         self._changed(doc_id)
 
     def set_slot(
-        self, doc_id: str, fact_id: str, role: str, state: SlotState | None
+        self,
+        doc_id: str,
+        fact_id: str,
+        role: str,
+        state: SlotState | None,
+        annotator: str | None = None,
     ) -> SlotState | None:
-        """Fill (or clear, with None) a fact's slot; return what it held."""
-        previous = set_slot(self.label_file, fact_id, role, state, self.annotator)
+        """Fill (or clear, with None) a fact's slot as the writer (or ``annotator``)."""
+        previous = set_slot(self.label_file, fact_id, role, state, annotator or self.writer)
         self._changed(doc_id)
         return previous
 
@@ -147,8 +172,8 @@ class ReviewModel:
         return next((fact for fact in facts if fact.id == fact_id), None)
 
     def status_of(self, doc_id: str) -> tuple[str, str]:
-        """This annotator's (status, note) of a document."""
-        return document_status(self.label_file.connection, doc_id, self.annotator)
+        """The writer's (status, note) of a document."""
+        return document_status(self.label_file.connection, doc_id, self.writer)
 
     def set_dismissed(self, doc_id: str, suggestion_id: str, dismissed: bool) -> None:
         """Hide a suggestion (or show it again)."""
@@ -175,12 +200,15 @@ class ReviewModel:
         assert current is not None and current.id == doc_id
         current.spans = document_spans(self.label_file.connection, doc_id)
         current.facts = document_facts(self.label_file.connection, doc_id)
+        if self.only_writer:
+            current.spans = [s for s in current.spans if s.annotator == self.writer]
+            current.facts = [f for f in current.facts if f.annotator == self.writer]
         current.status, current.note = self.status_of(doc_id)
         raw_spans = [(s.start, s.end) for s in current.spans if s.layer == "raw"]
         current.suggestions = [
             s
             for s in uncovered(current.all_suggestions, raw_spans, current.stored.raw_text)
-            if s.id not in current.dismissed
+            if s.id not in current.dismissed and not self.only_writer
         ]
         current.numbers = [n for n in current.all_numbers if number_id(n) not in current.dismissed]
 
