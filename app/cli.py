@@ -10,6 +10,9 @@ from pathlib import Path
 
 from app import __version__
 from app.cli_adjudicate import add_adjudicate_command
+from app.cli_agreement import add_agreement_command
+from app.cli_evaluate import add_evaluate_command
+from app.cli_export import add_export_command
 from app.cli_import import add_import_command
 from app.cli_team import add_team_commands
 from app.core.cleaners import CLEANER_NAMES
@@ -39,7 +42,10 @@ Examples:
   thresher validate team.db
   thresher assign team.db --annotators kim,lee,park --overlap 0.2 -o handout/
   thresher merge handout/*.db -o merged.db
+  thresher agreement merged.db --label nav
   thresher adjudicate merged.db --auto unanimous
+  thresher evaluate merged.db --worst 10
+  thresher export merged.db -o gold.jsonl --format jsonl --split train=0.9,test=0.1
 """
 
 
@@ -82,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", type=Path, help="the label file")
     add_team_commands(commands)
+    add_export_command(commands)
+    add_agreement_command(commands)
     add_adjudicate_command(commands)
+    add_evaluate_command(commands)
     add_demo_command(commands)
     opener = _add(
         commands, "open", _open, "open a label file in the review window", "thresher open team.db"

@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from app.core.adjudication import Level
+from app.progress import Progress
 from storage.errors import LabelFileError
 from storage.gold import (
     auto_accept,
@@ -96,7 +96,7 @@ def _run(label_file: LabelFile, level: Level | None, stream: TextIO) -> tuple[_T
     """Go through the documents; return the tally and how many had one annotator only."""
     db = label_file.connection
     doc_ids = documents_needing_adjudication(db)
-    progress = _Progress(len(doc_ids), stream)
+    progress = Progress(len(doc_ids), stream, "adjudicating")
     tally = _Tally(looked_at=len(doc_ids))
     for doc_id in doc_ids:
         if level is None:
@@ -145,23 +145,3 @@ def _print_report(path: Path, level: Level | None, tally: _Tally, alone: int, ou
         print(f"    ... and {len(tally.disagreements) - len(listed)} more documents")
     if left:
         print(f"  review them in the window: thresher open {path}, then Ctrl+R")
-
-
-class _Progress:
-    """A one-line progress display, shown only on a terminal."""
-
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self.total, self.done, self.stream = total, 0, stream
-        self.started = time.monotonic()
-        self.live = stream.isatty()
-
-    def advance(self) -> None:
-        self.done += 1
-        if self.live:
-            rate = self.done / max(time.monotonic() - self.started, 1e-6)
-            self.stream.write(f"\radjudicating {self.done}/{self.total} documents ({rate:.0f}/s)")
-            self.stream.flush()
-
-    def finish(self) -> None:
-        if self.live and self.done:
-            self.stream.write("\n")

@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ORDER = ("bench_import.py", "bench_alignment.py", "bench_window.py", "bench_merge.py")
+ORDER = (
+    "bench_import.py",
+    "bench_alignment.py",
+    "bench_window.py",
+    "bench_merge.py",
+    "bench_export.py",
+)
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,27 +175,51 @@ def _insert_statuses(db: sqlite3.Connection, doc: PreparedDocument) -> None:
     )
 
 
-def read_document_record(db: sqlite3.Connection, doc_id: str) -> dict[str, Any] | None:
-    """One document in the record shape of ``thresher show`` (tombstoned rows left out)."""
-    row = db.execute(
-        "SELECT id, url, title, raw_text, clean_text, cleaner, cleaner_version, raw_sha256,"
-        " aligned_share FROM documents WHERE id = ?",
-        (doc_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    keys = (
-        "id",
-        "url",
-        "title",
-        "raw_text",
-        "clean_text",
-        "cleaner",
-        "cleaner_version",
-        "raw_sha256",
-        "aligned_share",
-    )
-    record: dict[str, Any] = dict(zip(keys, row, strict=True))
+_RECORD_KEYS = (
+    "id",
+    "url",
+    "title",
+    "raw_text",
+    "clean_text",
+    "cleaner",
+    "cleaner_version",
+    "raw_sha256",
+    "aligned_share",
+)
+_RECORD_COLUMNS = ", ".join(_RECORD_KEYS)
+
+
+def read_document_record(
+    db: sqlite3.Connection, doc_id: str, *, annotator: str | None = None
+) -> dict[str, Any] | None:
+    """One document in the record shape of ``thresher show`` (tombstoned rows left out).
+
+    With ``annotator``, only that annotator's spans, facts and statuses are included.
+    """
+    row = db.execute(f"SELECT {_RECORD_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return None if row is None else _record(db, row, annotator)
+
+
+def iter_document_records(
+    db: sqlite3.Connection,
+    *,
+    annotator: str | None = None,
+    where: str = "",
+    parameters: Sequence[str] = (),
+) -> Iterator[dict[str, Any]]:
+    """Every document as ``read_document_record`` gives it, in import order, one at a time.
+
+    ``where`` is an SQL condition on ``documents d`` (with ``parameters``), or empty.
+    """
+    condition = f" WHERE {where}" if where else ""
+    query = f"SELECT {_RECORD_COLUMNS} FROM documents d{condition} ORDER BY d.rowid"
+    for row in db.execute(query, parameters):
+        yield _record(db, row, annotator)
+
+
+def _record(db: sqlite3.Connection, row: Sequence[Any], annotator: str | None) -> dict[str, Any]:
+    record: dict[str, Any] = dict(zip(_RECORD_KEYS, row, strict=True))
+    doc_id = record["id"]
     record["alignment"] = [
         list(segment)
         for segment in db.execute(
@@ -204,30 +228,34 @@ def read_document_record(db: sqlite3.Connection, doc_id: str) -> dict[str, Any] 
             (doc_id,),
         )
     ]
-    record["spans"] = _span_rows(db, doc_id)
-    record["facts"] = _fact_rows(db, doc_id)
-    record["status"] = _status_rows(db, doc_id)
+    record["spans"] = _span_rows(db, doc_id, annotator)
+    record["facts"] = _fact_rows(db, doc_id, annotator)
+    record["status"] = _status_rows(db, doc_id, annotator)
     return record
 
 
-def _span_rows(db: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
+# Matches every annotator when the parameter is NULL.
+_OF_ANNOTATOR = " AND (?1 IS NULL OR annotator = ?1)"
+
+
+def _span_rows(db: sqlite3.Connection, doc_id: str, annotator: str | None) -> list[dict[str, Any]]:
     keys = ("id", "layer", "start", "end", "label", "text", "annotator", "created", "updated")
     return [
         dict(zip(keys, row, strict=True))
         for row in db.execute(
-            f"SELECT {', '.join(keys)} FROM spans WHERE doc_id = ? AND deleted = 0"
-            " ORDER BY layer DESC, start, end, label, annotator, id",
-            (doc_id,),
+            f"SELECT {', '.join(keys)} FROM spans WHERE doc_id = ?2 AND deleted = 0"
+            f"{_OF_ANNOTATOR} ORDER BY layer DESC, start, end, label, annotator, id",
+            (annotator, doc_id),
         )
     ]
 
 
-def _fact_rows(db: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
+def _fact_rows(db: sqlite3.Connection, doc_id: str, only: str | None) -> list[dict[str, Any]]:
     facts = []
     for fact_id, fact_type, annotator, created, updated in db.execute(
         "SELECT id, type, annotator, created, updated FROM facts"
-        " WHERE doc_id = ? AND deleted = 0 ORDER BY created, id",
-        (doc_id,),
+        f" WHERE doc_id = ?2 AND deleted = 0{_OF_ANNOTATOR} ORDER BY created, id",
+        (only, doc_id),
     ).fetchall():
         slot_keys = ("role", "layer", "start", "end", "text", "value")
         slots = [
@@ -253,14 +281,16 @@ def _fact_rows(db: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
     return facts
 
 
-def _status_rows(db: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
+def _status_rows(
+    db: sqlite3.Connection, doc_id: str, annotator: str | None
+) -> list[dict[str, Any]]:
     keys = ("annotator", "status", "note", "updated")
     return [
         dict(zip(keys, row, strict=True))
         for row in db.execute(
             "SELECT annotator, status, note, updated FROM document_status"
-            " WHERE doc_id = ? AND deleted = 0 ORDER BY annotator",
-            (doc_id,),
+            f" WHERE doc_id = ?2 AND deleted = 0{_OF_ANNOTATOR} ORDER BY annotator",
+            (annotator, doc_id),
         )
     ]
 

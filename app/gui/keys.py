@@ -63,6 +63,12 @@ KEYS: tuple[Key, ...] = (
     Key("accept_unanimous", "Review", ("Shift+G",), "Accept everything unanimous here into gold"),
     Key("reject_gold", "Review", ("Ctrl+Delete",), "Reject: remove the gold span here"),
     Key(
+        "agreement",
+        "Review",
+        ("Ctrl+Shift+R",),
+        "Agreement per label (chart) and each annotator's progress",
+    ),
+    Key(
         "next_disagreement",
         "Review",
         ("J",),

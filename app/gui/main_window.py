@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.background import Found, SuggestionFinder
+from app.gui.cleaner_score import CleanerScoreLabel
 from app.gui.commands import ModelCommand, SetStatus, perform
 from app.gui.fact_editing import FactEditing
 from app.gui.interaction import Interaction, QtInteraction
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         )
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
+        self.cleaner_score = CleanerScoreLabel(self.model)
         self.fact_panel = FactPanel()
         centre = QSplitter(Qt.Orientation.Horizontal)
         self.raw_title = QLabel(RAW_TITLE)
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.label_palette)
         side_layout.addWidget(self.status_label)
+        side_layout.addWidget(self.cleaner_score)
         side_layout.addWidget(self.fact_panel, 1)
         outer = QSplitter(Qt.Orientation.Horizontal)
         for widget, stretch in ((self.document_list, 2), (centre, 8), (side, 2)):
@@ -212,6 +215,7 @@ class MainWindow(QMainWindow):
         else:
             self.suggestion_finder.forget()
         self.review.document_shown()
+        self.cleaner_score.document_shown()
         self._update_status()
 
     def _on_suggestions_found(self, doc_id: str, found: Found) -> None:
@@ -283,6 +287,7 @@ class MainWindow(QMainWindow):
             assert current is not None
         self.facts.refresh()
         self.document_list.model.refresh_row(doc_id)
+        self.cleaner_score.schedule()
         self._update_status()
 
     def refresh_marks(self) -> None:

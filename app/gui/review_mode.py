@@ -30,6 +30,7 @@ from app.core.adjudication import (
 )
 from app.core.alignment import clean_range_to_raw
 from app.core.document import SlotRecord, SpanRecord
+from app.gui.agreement_window import AgreementWindow
 from app.gui.keys import KEYS
 from app.gui.pane_marks import EVIDENCE_COLOR, FALLBACK_COLOR
 from app.gui.review_commands import AcceptIntoGold, RejectFromGold
@@ -61,6 +62,7 @@ class ReviewMode:
         self.labels: DocumentLabels | None = None
         self.found: DocumentAdjudication | None = None
         self.chosen: str | None = None  # whose version G accepts
+        self.agreement: AgreementWindow | None = None
         self.status = QLabel()
         self.status.hide()
         window.statusBar().insertPermanentWidget(0, self.status)
@@ -78,6 +80,7 @@ class ReviewMode:
             "accept_unanimous": self.accept_unanimous,
             "reject_gold": self.reject_here,
             "next_disagreement": self.next_disagreement,
+            "agreement": self.show_agreement,
         }
 
     def install(self) -> None:
@@ -167,6 +170,12 @@ class ReviewMode:
             return
         self.window.tagging.clear()
         self.window.run(command)
+
+    def show_agreement(self) -> None:
+        """Open (or bring forward, refreshed) the agreement window of this file."""
+        if self.agreement is None:
+            self.agreement = AgreementWindow(self.window.opened.label_file, self.window)
+        self.agreement.show_fresh()
 
     def next_disagreement(self) -> None:
         """Move to the next disagreement left: later here, else in the next document."""

@@ -14,7 +14,7 @@ from storage.annotations import NewSpan, add_spans
 from storage.documents import load_document
 from storage.facts import SlotState, add_fact, set_slot
 from storage.labelfile import open_label_file
-from tests.gui.conftest import WindowFactory, screenshot
+from tests.gui.conftest import SCREENSHOTS, WindowFactory, screenshot
 from widgets.annotator_tracks import GAP, LANE_WIDTH
 
 WEATHER_DOC = "000_8badc66364e1a625"
@@ -200,3 +200,21 @@ def test_a_fact_both_annotators_recorded_is_accepted_with_the_unanimous_items(
     assert [fact.annotator for fact in window.model.current.facts] == ["gold"]
     press(qtbot, window, Qt.Key.Key_Z, CTRL)  # one undo takes the byline and the fact back
     assert [row[3] for row in gold(team_file)] == [1]
+
+
+def test_the_agreement_window_shows_each_label_and_each_annotator(
+    qtbot: QtBot, team_file: Path, open_window: WindowFactory
+) -> None:
+    window = open_window(team_file, "lead")
+    press(qtbot, window, Qt.Key.Key_R, CTRL | SHIFT)
+    agreement = window.review.agreement
+    assert agreement is not None and agreement.isVisible()
+    view = agreement.view
+    names = [view.progress_table.item(row, 0).text() for row in range(2)]
+    assert names == ["kim", "lee"]
+    charted = {bar.label for bar in view.chart.bars()}
+    # kim and lee both tagged the byline, and an ad (over different words).
+    assert {"overall", "byline_dateline", "ad"} <= charted
+    qtbot.wait(20)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    assert agreement.grab().save(str(SCREENSHOTS / "agreement_window.png"))

@@ -1,0 +1,60 @@
+"""The side panel shows how the cleaner did on the open document, as thresher evaluate does."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.gui.cleaner_score import SETTLE_MS
+from tests.gui.conftest import WindowFactory
+
+DOC_001 = "001_b0f070cd7e78df0e"
+SENTENCE = "2026년까지 3만개를 확보해야 한다"  # article text the cleaner kept
+
+
+def counts(text: str) -> tuple[int, int]:
+    """(chars kept wrongly, chars lost) from the score line."""
+    found = re.search(r"\((\d+) chars kept wrongly, (\d+) lost\)", text)
+    assert found, text
+    return int(found[1]), int(found[2])
+
+
+def test_the_score_follows_the_labels_of_the_open_document(
+    qtbot: QtBot, seed_file: Path, open_window: WindowFactory
+) -> None:
+    window = open_window(seed_file)
+    window.show_document(DOC_001)
+    qtbot.waitUntil(lambda: "tag spam or mark done" in window.cleaner_score.text())
+
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: "Cleaner (lines) vs kim: P" in window.cleaner_score.text())
+    # Every dropped run is now tagged spam: the cleaner kept (almost) exactly the rest.
+    wrong_before, lost_before = counts(window.cleaner_score.text())
+    assert lost_before == 0
+
+    raw = window.model.current.stored.raw_text
+    start = raw.index(SENTENCE)
+    window.raw_pane.select(start, start + len(SENTENCE))
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_5)  # call the sentence a comment
+    visible = len(SENTENCE.replace(" ", ""))
+    qtbot.waitUntil(
+        lambda: counts(window.cleaner_score.text()) == (wrong_before + visible, 0),
+        timeout=SETTLE_MS * 8,
+    )
+
+
+def test_marking_done_without_spans_scores_against_an_all_kept_page(
+    qtbot: QtBot, seed_file: Path, open_window: WindowFactory
+) -> None:
+    window = open_window(seed_file)
+    window.show_document(DOC_001)
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    window.show_document(DOC_001)  # marking done moved on; come back
+    qtbot.waitUntil(lambda: "Cleaner (lines)" in window.cleaner_score.text())
+    text = window.cleaner_score.text()
+    # Nothing tagged as spam: everything the cleaner dropped counts as lost.
+    assert "R 1.00" not in text
+    assert counts(text)[1] > 0
