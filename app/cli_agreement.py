@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from app.cli_team import _Progress
 from app.core.agreement import AgreementReport, FactAgreement, LabelAgreement
+from app.progress import Progress
 from storage.agreement_read import agreement_report
 from storage.labelfile import open_label_file
 from storage.schema_rows import read_label_schema
@@ -69,7 +69,7 @@ def run_agreement(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return EXIT_USAGE
-        shown = _Progress(sys.stderr, "comparing")
+        shown = Progress(0, sys.stderr, "comparing")
         report = agreement_report(
             label_file,
             label=args.label,
@@ -85,7 +85,7 @@ def run_agreement(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _advance(shown: _Progress, number: int, total: int, doc_id: str) -> None:
+def _advance(shown: Progress, number: int, total: int, doc_id: str) -> None:
     step = max(1, total // PROGRESS_STEPS)
     if total >= PROGRESS_FROM and (number == total or number % step == 0):
         shown.show(number, total, doc_id)

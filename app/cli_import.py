@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import TextIO
 
@@ -12,6 +11,7 @@ from app.core.labelschema import SchemaError, default_schema, load_schema
 from app.core.prepare import ImportOptions
 from app.core.sources import count_sources
 from app.ingest import ImportReport, import_sources
+from app.progress import Progress
 from storage.labelfile import open_or_create
 
 _EXAMPLE = """\
@@ -91,7 +91,7 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"thresher: {error}", file=sys.stderr)
         return 2
     total = count_sources(args.sources)
-    progress = _Progress(total, sys.stderr)
+    progress = Progress(total, sys.stderr, "importing")
     with open_or_create(args.into, owner=args.annotator, schema=schema) as label_file:
         report = import_sources(
             label_file,
@@ -104,26 +104,6 @@ def run_import(args: argparse.Namespace) -> int:
     progress.finish()
     _print_report(report, args.into, sys.stderr)
     return 1 if report.refusals else 0
-
-
-class _Progress:
-    """A one-line progress display, shown only on a terminal."""
-
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self.total, self.done, self.stream = total, 0, stream
-        self.started = time.monotonic()
-        self.live = stream.isatty()
-
-    def advance(self, count: int) -> None:
-        self.done += count
-        if self.live:
-            rate = self.done / max(time.monotonic() - self.started, 1e-6)
-            self.stream.write(f"\rimporting {self.done}/{self.total} documents ({rate:.0f}/s)")
-            self.stream.flush()
-
-    def finish(self) -> None:
-        if self.live and self.done:
-            self.stream.write("\n")
 
 
 def _print_report(report: ImportReport, into: Path, stream: TextIO) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
 
+from app.progress import Progress
 from storage.assign import write_assignment
 from storage.merge import MergeSummary, merge_label_files
 
@@ -79,7 +79,7 @@ def add_team_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 def _assign(args: argparse.Namespace) -> int:
     names = [name.strip() for name in args.annotators.split(",") if name.strip()]
-    progress = _Progress(sys.stderr, "writing")
+    progress = Progress(0, sys.stderr, "writing")
     assignment = write_assignment(
         args.file,
         names,
@@ -98,7 +98,7 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    progress = _Progress(sys.stderr, "merging")
+    progress = Progress(0, sys.stderr, "merging")
     summary = merge_label_files(
         args.inputs,
         args.output,
@@ -126,21 +126,3 @@ def _print_summary(output: Path, summary: MergeSummary) -> None:
         f"  conflicts:  {len(kept)} ids kept in several variants"
         + (f": {', '.join(kept)}" if kept else "")
     )
-
-
-class _Progress:
-    """One updating line on a terminal; nothing when the output is a file or a pipe."""
-
-    def __init__(self, stream: TextIO, verb: str) -> None:
-        self.stream, self.verb = stream, verb
-        self.active = stream.isatty()
-
-    def show(self, number: int, total: int, what: str) -> None:
-        if self.active:
-            self.stream.write(f"\r\033[K{self.verb} {number}/{total}: {what}")
-            self.stream.flush()
-
-    def finish(self) -> None:
-        if self.active:
-            self.stream.write("\r\033[K")
-            self.stream.flush()

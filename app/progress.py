@@ -1,6 +1,9 @@
-"""A one-line progress display for long commands, drawn only when stderr is a terminal.
+"""The one-line progress display of long commands, drawn only when stderr is a terminal.
 
-Scripts and CI logs get clean output; a person at a terminal sees the count move.
+Scripts and CI logs get clean output; a person at a terminal sees the count move. Two
+ways to feed it: ``advance(n)`` for commands that count documents as they go (import,
+adjudicate, evaluate, export), ``show(number, total, what)`` for those that name each
+step (assign and merge name a file, agreement a document).
 """
 
 from __future__ import annotations
@@ -10,22 +13,32 @@ from typing import TextIO
 
 
 class Progress:
-    """``\\r<verb> 3/10 documents (120/s)``, redrawn on each step, on a terminal only."""
+    """``\\r<verb> 3/10 documents (120/s)`` or ``\\r<verb> 3/10: what``, on a terminal only."""
 
     def __init__(self, total: int, stream: TextIO, verb: str) -> None:
         self.total, self.done, self.stream, self.verb = total, 0, stream, verb
         self.started = time.monotonic()
         self.live = stream.isatty()
 
-    def advance(self) -> None:
-        """Count one more document done."""
-        self.done += 1
+    def advance(self, count: int = 1) -> None:
+        """Count ``count`` more documents done."""
+        self.done += count
         if self.live:
             rate = self.done / max(time.monotonic() - self.started, 1e-6)
-            self.stream.write(f"\r{self.verb} {self.done}/{self.total} documents ({rate:.0f}/s)")
-            self.stream.flush()
+            self._draw(f"{self.verb} {self.done}/{self.total} documents ({rate:.0f}/s)")
+
+    def show(self, number: int, total: int, what: str) -> None:
+        """Step ``number`` of ``total`` is ``what`` (a file, a document)."""
+        self.done, self.total = number, total
+        if self.live:
+            self._draw(f"{self.verb} {number}/{total}: {what}")
 
     def finish(self) -> None:
-        """End the progress line, so what follows starts on a line of its own."""
+        """Clear the progress line, so what follows starts on a clean line."""
         if self.live and self.done:
-            self.stream.write("\n")
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+    def _draw(self, line: str) -> None:
+        self.stream.write(f"\r\033[K{line}")
+        self.stream.flush()

@@ -159,7 +159,7 @@ def test_progress_shows_on_a_terminal_only(
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     adjudicate(str(team_file), "--auto", "unanimous")
-    assert "\radjudicating 3/3 documents" in terminal.getvalue()
+    assert "\r\x1b[Kadjudicating 3/3 documents" in terminal.getvalue()
     monkeypatch.undo()
     adjudicate(str(team_file))
     assert capsys.readouterr().err == ""

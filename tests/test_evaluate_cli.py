@@ -274,7 +274,7 @@ def test_progress_shows_on_a_terminal_only(
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     evaluate(str(gold_file))
-    assert "\revaluating 5/5 documents" in terminal.getvalue()
+    assert "\r\x1b[Kevaluating 5/5 documents" in terminal.getvalue()
     monkeypatch.undo()
     evaluate(str(gold_file), "--json")
     assert capsys.readouterr().err == ""

@@ -69,7 +69,7 @@ class _EntryButton(QPushButton):
         self.setToolTip(entry.description)
         self.setAccessibleName(f"{entry.name} ({entry.key})")
         self.setProperty("current", False)
-        self.count_label = QLabel("0")
+        self.count_label = QLabel()
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         digits = self.count_label.fontMetrics().horizontalAdvance("0000")
         self.count_label.setMinimumWidth(digits)  # counts up to 9999 without moving the row
@@ -96,7 +96,10 @@ class _EntryButton(QPushButton):
 
     def set_count(self, count: int) -> None:
         """Show how many spans carry this label."""
-        self.count_label.setText(str(count))
+        text = str(count)
+        if text == self.count_label.text():
+            return  # every key press sets every count; a style sheet change re-polishes
+        self.count_label.setText(text)
         color = "palette(text)" if count else MUTED
         self.count_label.setStyleSheet(f"color: {color}; font-weight: {600 if count else 400};")
         self.updateGeometry()

@@ -61,8 +61,23 @@ def is_reserved_annotator(name: str) -> bool:
     return name.strip().casefold() in RESERVED_ANNOTATORS
 
 
+class _Backed:
+    """What span and fact items share: who backs them, with the id of each one's record."""
+
+    supporters: tuple[tuple[str, str], ...]
+
+    @property
+    def annotators(self) -> frozenset[str]:
+        """Who made this item."""
+        return frozenset(name for name, _ in self.supporters)
+
+    def record_id(self, annotator: str) -> str | None:
+        """The id of ``annotator``'s record of this item (None when they have none)."""
+        return next((rid for name, rid in self.supporters if name == annotator), None)
+
+
 @dataclass(frozen=True)
-class SpanItem:
+class SpanItem(_Backed):
     """One span as some annotators labelled it: ``(annotator, span id)`` per supporter."""
 
     key: SpanKey
@@ -70,33 +85,19 @@ class SpanItem:
     level: Level = Level.DISAGREEMENT
 
     @property
-    def annotators(self) -> frozenset[str]:
-        """Who labelled this span."""
-        return frozenset(name for name, _ in self.supporters)
-
-    @property
     def extents(self) -> tuple[Extent, ...]:
         """The text this item covers."""
         layer, start, end, _ = self.key
         return ((layer, start, end),)
 
-    def record_id(self, annotator: str) -> str | None:
-        """The id of ``annotator``'s span of this item (None when they have none)."""
-        return next((rid for name, rid in self.supporters if name == annotator), None)
-
 
 @dataclass(frozen=True)
-class FactItem:
+class FactItem(_Backed):
     """One fact as some annotators recorded it: ``(annotator, fact id)`` per supporter."""
 
     key: FactKey
     supporters: tuple[tuple[str, str], ...]
     level: Level = Level.DISAGREEMENT
-
-    @property
-    def annotators(self) -> frozenset[str]:
-        """Who recorded this fact."""
-        return frozenset(name for name, _ in self.supporters)
 
     @property
     def extents(self) -> tuple[Extent, ...]:
@@ -106,10 +107,6 @@ class FactItem:
             for _, layer, start, end, _ in self.key[1]
             if layer is not None and start is not None and end is not None
         )
-
-    def record_id(self, annotator: str) -> str | None:
-        """The id of ``annotator``'s fact of this item (None when they have none)."""
-        return next((rid for name, rid in self.supporters if name == annotator), None)
 
 
 Item = SpanItem | FactItem
