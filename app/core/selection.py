@@ -117,7 +117,8 @@ def _is_blank(text: str, start: int, end: int) -> bool:
 def _kept(text: str, segments: Sequence[Segment], start: int, end: int) -> bool:
     """True when some non-whitespace character of ``text[start:end]`` is aligned."""
     index = max(0, bisect.bisect_right(segments, start, key=lambda s: s.raw_start) - 1)
-    for segment in segments[index:]:
+    for position in range(index, len(segments)):  # a slice would copy the rest per line
+        segment = segments[position]
         if segment.raw_start >= end:
             break
         low, high = max(start, segment.raw_start), min(end, segment.raw_end)

@@ -81,7 +81,9 @@ def raw_range_in_clean(
     """
     pieces = []
     first = max(bisect_right(starts, start) - 1, 0)
-    for segment in segments[first:]:
+    # By index, not segments[first:]: a slice copies the rest of the alignment per span.
+    for index in range(first, len(segments)):
+        segment = segments[index]
         if segment.raw_start >= end:
             break
         low, high = max(start, segment.raw_start), min(end, segment.raw_end)
