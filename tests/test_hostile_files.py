@@ -72,6 +72,11 @@ def test_a_trigger_is_never_given_a_chance_to_run(
         merge_label_files([clean, path], path.with_name("out.db"))
     assert digest(path) == before
     assert not path.with_name("out.db").exists()
+    # Exporting only reads: the trigger has nothing to fire on, and the file stays as it was.
+    out = path.with_name("out.jsonl")
+    assert main(["export", str(path), "-o", str(out), "--format", "jsonl", "--layer", "all"]) == 0
+    assert '"label":"nav"' in out.read_text("utf-8")
+    assert digest(path) == before
 
 
 def test_a_table_replaced_by_a_view_is_refused_even_read_only(clean: Path) -> None:
@@ -115,5 +120,8 @@ def test_values_outside_their_ranges_are_named(clean: Path) -> None:
     with pytest.raises(MergeRefused, match=r"spans row 'evil', spans row 'huge'"):
         merge_label_files([path], path.with_name("out.db"))
     assert not path.with_name("out.db").exists()
+    out = path.with_name("out.jsonl")
+    assert main(["export", str(path), "-o", str(out), "--format", "jsonl", "--layer", "all"]) == 1
+    assert not out.exists()
     with open_label_file(clean, read_only=True) as label_file:
         assert absurd_rows(label_file.connection) == []

@@ -16,6 +16,7 @@ from app.core.labelschema import Label, LabelSchema, default_schema
 from app.ingest import ImportOptions, import_sources
 from storage.documents import document_ids, read_document_record
 from storage.errors import MergeRefused, NotALabelFile
+from storage.export import ExportOptions, export_label_file
 from storage.labelfile import create_label_file, open_label_file
 from storage.merge import merge_label_files
 
@@ -105,6 +106,21 @@ def test_every_argument_order_gives_the_same_file(tmp_path: Path, three: list[Pa
     shown = dumps[0][0][0]
     assert {s["annotator"] for s in shown["spans"]} == {"kim", "lee", "park"}
     assert len(shown["status"]) == 3
+
+
+def test_every_argument_order_gives_byte_identical_exports(
+    tmp_path: Path, three: list[Path]
+) -> None:
+    exports = set()
+    for number, order in enumerate(itertools.permutations(three)):
+        merged = merge_label_files(list(order), tmp_path / f"merged{number}.db")
+        assert merged.annotators == ["kim", "lee", "park"]
+        out = tmp_path / f"all{number}.jsonl"
+        export_label_file(tmp_path / f"merged{number}.db", out, ExportOptions("jsonl", "all"))
+        exports.add(out.read_bytes())
+    assert len(exports) == 1
+    records = [json.loads(line) for line in exports.pop().decode("utf-8").splitlines()]
+    assert {s["annotator"] for r in records for s in r["spans"]} == {"kim", "lee", "park"}
 
 
 def test_merging_a_file_with_itself_adds_nothing(tmp_path: Path, three: list[Path]) -> None:
