@@ -156,7 +156,7 @@ def _writer(format_name: str, path: Path, temporary: Path) -> _Writer:
     parquet_table = {"parquet": "records", "lines": "lines"}.get(format_name)
     if parquet_table and (format_name == "parquet" or path.suffix.lower() == ".parquet"):
         # pyarrow takes a while to import: only Parquet exports pay for it.
-        from storage.export_parquet import ParquetRows  # noqa: PLC0415
+        from storage.export_parquet import ParquetRows  # noqa: PLC0415 (pyarrow only for Parquet)
 
         return ParquetRows(temporary, parquet_table)
     if format_name == "articles":

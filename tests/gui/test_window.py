@@ -139,7 +139,8 @@ def test_suggestions_accept_all_then_mark_done_and_move_on(
     spans = live_spans(seed_file)
     assert len(spans) == len(suggestions)
     assert window.model.current.suggestions == []
-    screenshot(window, "window_accepted_suggestions")
+    qtbot.waitUntil(lambda: "F1 1.00" in window.cleaner_score.text())  # tagged = dropped
+    screenshot(window, "window_accepted_suggestions")  # docs/window.png is a copy of it
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     with sqlite3.connect(seed_file) as db:
         assert db.execute("SELECT doc_id, status FROM document_status").fetchall() == [
