@@ -220,14 +220,7 @@ def iter_document_records(
 def _record(db: sqlite3.Connection, row: Sequence[Any], annotator: str | None) -> dict[str, Any]:
     record: dict[str, Any] = dict(zip(_RECORD_KEYS, row, strict=True))
     doc_id = record["id"]
-    record["alignment"] = [
-        list(segment)
-        for segment in db.execute(
-            "SELECT raw_start, raw_end, clean_start, clean_end FROM alignment"
-            " WHERE doc_id = ? ORDER BY raw_start",
-            (doc_id,),
-        )
-    ]
+    record["alignment"] = [list(segment) for segment in _alignment_rows(db, doc_id)]
     record["spans"] = _span_rows(db, doc_id, annotator)
     record["facts"] = _fact_rows(db, doc_id, annotator)
     record["status"] = _status_rows(db, doc_id, annotator)
@@ -318,16 +311,22 @@ def load_document(db: sqlite3.Connection, doc_id: str) -> StoredDocument | None:
     ).fetchone()
     if row is None:
         return None
-    segments = tuple(
-        Segment(*segment)
-        for segment in db.execute(
-            "SELECT raw_start, raw_end, clean_start, clean_end FROM alignment"
-            " WHERE doc_id = ? ORDER BY raw_start",
-            (doc_id,),
-        )
-    )
     doc_id, title, url, raw_text, clean_text, raw_html, cleaner = row
+    segments = document_segments(db, doc_id)
     return StoredDocument(doc_id, title, url, raw_text, clean_text, raw_html, cleaner, segments)
+
+
+def document_segments(db: sqlite3.Connection, doc_id: str) -> tuple[Segment, ...]:
+    """The alignment of one document, in raw-text order."""
+    return tuple(Segment(*row) for row in _alignment_rows(db, doc_id))
+
+
+def _alignment_rows(db: sqlite3.Connection, doc_id: str) -> sqlite3.Cursor:
+    return db.execute(
+        "SELECT raw_start, raw_end, clean_start, clean_end FROM alignment"
+        " WHERE doc_id = ? ORDER BY raw_start",
+        (doc_id,),
+    )
 
 
 def document_ids(db: sqlite3.Connection) -> list[str]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from app.core.adjudication import GOLD
 from app.core.alignment import Segment
+from storage.documents import document_segments
 from storage.errors import LabelFileError
 from storage.labelfile import LabelFile
 
@@ -100,14 +101,7 @@ def documents_to_score(
         ).fetchone()
         if row is None:  # removed since the ids were listed: nothing left to score
             continue
-        segments = tuple(
-            Segment(*segment)
-            for segment in db.execute(
-                "SELECT raw_start, raw_end, clean_start, clean_end FROM alignment"
-                " WHERE doc_id = ? ORDER BY raw_start",
-                (doc_id,),
-            )
-        )
+        segments = document_segments(db, doc_id)
         cleaner, raw_text, clean_text = row
         spans = layer_spam_spans(db, doc_id, layer)
         yield DocumentToScore(doc_id, str(cleaner), raw_text, clean_text, segments, spans)
