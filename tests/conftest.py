@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,13 @@ from storage.labelfile import LabelFile, create_label_file
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "resources" / "samples"
+
+
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal, so commands draw their progress line on it."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 @pytest.fixture

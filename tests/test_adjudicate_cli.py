@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sqlite3
 from pathlib import Path
@@ -16,7 +15,7 @@ from app.core.prepare import ImportOptions
 from app.ingest import import_sources
 from storage.annotations import NewSpan, add_spans, set_status
 from storage.labelfile import create_label_file, open_label_file
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, Terminal
 
 WEATHER_DOC = "000_8badc66364e1a625"
 GPU_DOC = "001_b0f070cd7e78df0e"
@@ -152,10 +151,6 @@ def test_a_read_only_file_is_refused(
 def test_progress_shows_on_a_terminal_only(
     team_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     adjudicate(str(team_file), "--auto", "unanimous")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
 from pathlib import Path
@@ -19,7 +18,7 @@ from storage.assign import write_assignment
 from storage.facts import SlotState, add_fact, set_slot
 from storage.labelfile import create_label_file, open_label_file
 from storage.merge import merge_label_files
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, Terminal
 
 WEATHER_DOC = "000_8badc66364e1a625"
 GPU_DOC = "001_b0f070cd7e78df0e"
@@ -233,10 +232,6 @@ def test_a_bad_file_is_named_and_exits_2(
 def test_progress_shows_on_a_terminal_only(
     team_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
     monkeypatch.setattr("app.cli_agreement.PROGRESS_FROM", 1)
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sqlite3
 from pathlib import Path
@@ -18,7 +17,7 @@ from app.core.prepare import ImportOptions
 from app.ingest import import_sources
 from storage.annotations import NewSpan, add_spans, set_status
 from storage.labelfile import LabelFile, create_label_file
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, Terminal
 
 WEATHER_DOC = "000_8badc66364e1a625"
 GPU_DOC = "001_b0f070cd7e78df0e"
@@ -267,10 +266,6 @@ def test_the_file_is_only_read(gold_file: Path, capsys: pytest.CaptureFixture[st
 def test_progress_shows_on_a_terminal_only(
     gold_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     evaluate(str(gold_file))
