@@ -44,6 +44,7 @@ from widgets.marks import (
     segment_styles,
     underline_width,
 )
+from widgets.sliced_loading import SlicedLoader
 
 # Translucent, so the marks under the counterpart line stay visible.
 COUNTERPART_COLOR = QColor(255, 200, 0, 70)
@@ -77,6 +78,11 @@ class _BlockFormatter:
     def invalidate(self) -> None:
         """Marks or the selected mark changed: recompute blocks as they are drawn."""
         self._wanted.clear()
+
+    def forget(self, position: int) -> None:
+        """The block at ``position`` is about to change (text appended after it)."""
+        for cache in (self._wanted, self._applied, self._bars):
+            cache.pop(position, None)
 
     def prepare(self, blocks: Iterator[QTextBlock]) -> None:
         """Bring ``blocks`` up to date before they are drawn."""
@@ -160,6 +166,7 @@ class DocumentPane(QPlainTextEdit):
         self._line_limit = line_limit
         self._text = ""
         self._formatter = _BlockFormatter(self)
+        self._loader = SlicedLoader(self, self._formatter.forget)
         self._press: QPoint | None = None
         self._reported: tuple[int, int] | None = None
         self.setReadOnly(True)
@@ -180,7 +187,7 @@ class DocumentPane(QPlainTextEdit):
         self._text = text
         self._formatter.reset(display, MarkIndex(marks))
         self.setExtraSelections([])
-        self.setPlainText(display.text)
+        self._loader.load(display.text)
         self.setTextCursor(QTextCursor(self.document()))
         self.verticalScrollBar().setValue(0)
         self.horizontalScrollBar().setValue(0)
@@ -209,6 +216,11 @@ class DocumentPane(QPlainTextEdit):
         selection.cursor = self._cursor_over(start, end)
         selection.format.setBackground(COUNTERPART_COLOR)
         self.setExtraSelections([selection])
+
+    @property
+    def loading(self) -> bool:
+        """Whether the end of a long text is still being put into the pane."""
+        return self._loader.pending
 
     def text(self) -> str:
         """The stored text, exactly as given to ``show_text``."""
@@ -258,8 +270,10 @@ class DocumentPane(QPlainTextEdit):
 
     def scroll_to(self, position: int) -> None:
         """Scroll so code point ``position`` shows near the middle; the selection stays."""
+        shown = self._formatter.map.to_display(self._clamp(position))
+        self._loader.ensure(shown)
         target = QTextCursor(self.document())
-        target.setPosition(self._formatter.map.to_display(self._clamp(position)))
+        target.setPosition(shown)
         bar = self.verticalScrollBar()
         # The bar counts display lines, but blocks not laid out yet count as one line, so
         # jump to the block, then correct by what the laid-out view shows (two steps or so).
@@ -280,6 +294,7 @@ class DocumentPane(QPlainTextEdit):
         self._formatter.prepare(self._visible_blocks())
         super().paintEvent(event)
         self._paint_underlines()
+        self._loader.start_rest()  # the first screen is up: now the rest of a long text
 
     # Copying puts the stored text on the clipboard (no inserted breaks, NBSP kept). Not
     # through createMimeDataFromSelection: a QMimeData made in Python and handed to Qt
@@ -292,6 +307,8 @@ class DocumentPane(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Ctrl+C (the platform's copy key) copies the stored text."""
+        # A key may move to the end or select all: the whole text must be there first.
+        self._loader.finish()
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy()
             event.accept()
@@ -306,7 +323,7 @@ class DocumentPane(QPlainTextEdit):
         copy.setEnabled(end > start)
         copy.triggered.connect(self.copy)
         menu.addAction("Select all", QKeySequence.StandardKey.SelectAll).triggered.connect(
-            self.selectAll
+            self._select_all
         )
         menu.exec(event.globalPos())
 
@@ -371,14 +388,19 @@ class DocumentPane(QPlainTextEdit):
             yield block
             block = block.next()
 
+    def _select_all(self) -> None:
+        self._loader.finish()
+        self.selectAll()
+
     def _cursor_over(self, start: int, end: int) -> QTextCursor:
         """A cursor with anchor at code point ``start`` and position at ``end``."""
         display_map = self._formatter.map
+        anchor = display_map.to_display(self._clamp(start))
+        position = display_map.to_display(self._clamp(end))
+        self._loader.ensure(max(anchor, position))
         cursor = QTextCursor(self.document())
-        cursor.setPosition(display_map.to_display(self._clamp(start)))
-        cursor.setPosition(
-            display_map.to_display(self._clamp(end)), QTextCursor.MoveMode.KeepAnchor
-        )
+        cursor.setPosition(anchor)
+        cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
         return cursor
 
     def _clamp(self, position: int) -> int:

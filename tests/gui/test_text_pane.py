@@ -152,10 +152,13 @@ def long_line() -> str:
     return " ".join(words[i % len(words)] for i in range(60_000))[:300_000]
 
 
-def test_a_long_line_displays_in_blocks_but_speaks_stored_offsets(pane: DocumentPane) -> None:
+def test_a_long_line_displays_in_blocks_but_speaks_stored_offsets(
+    pane: DocumentPane, qtbot: QtBot
+) -> None:
     text = "첫 줄\n" + long_line() + "\n끝"
     breaks = DisplayMap(text).breaks
     pane.show_text(text, [Mark(breaks[3] - 4, breaks[3] + 4, RED, "span", "across")])
+    qtbot.waitUntil(lambda: not pane.loading)
     assert pane.document().blockCount() >= len(text) // 2_000
     assert pane.text() == text
     for cut in breaks[:5] + breaks[-3:]:
