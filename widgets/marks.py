@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 from operator import attrgetter
+from typing import NamedTuple
 
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QTextCharFormat
 
@@ -53,9 +54,8 @@ NUMBER_UNDERLINE = 1
 SHORT_MARK = 4_096
 
 
-@dataclass(frozen=True)
-class Mark:
-    """A painted range of a pane's stored text.
+class Mark(NamedTuple):
+    """A painted range of a pane's stored text (a named tuple: thousands per page open).
 
     Attributes:
         start: Code-point offset into the pane's stored text.
