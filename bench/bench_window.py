@@ -1,6 +1,8 @@
 """Window speed (issue 3), each figure next to its budget.
 
-- opening a 2 MB raw document with 5,000 spans until its first paint (150 ms);
+- opening a 2 MB raw document with 5,000 spans until its first paint (150 ms), then how
+  long until the whole page is in both panes and the longest pause while it arrives (kept
+  under 50 ms, the budget of moving to the next document, so keys never wait longer);
 - a label key press until the span is committed and repainted (20 ms);
 - moving to the next ordinary document (50 ms);
 - opening a label file of 100,000 documents until the list shows (1 s), and the memory of
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from app.core.document import sha256_text  # noqa: E402
 from app.core.labelschema import default_schema  # noqa: E402
 from app.core.prepare import ImportOptions  # noqa: E402
+from app.gui.launch import settle_garbage_collector  # noqa: E402
 from app.gui.main_window import MainWindow  # noqa: E402
 from app.gui.opened_file import open_for_review  # noqa: E402
 from app.ingest import import_sources  # noqa: E402
@@ -132,17 +135,24 @@ def window_figures(path: Path) -> list[tuple[str, float, float, str]]:
     window = MainWindow(open_for_review(path, "bench"), Silent())
     window.show()
     painted(window)
+    settle_garbage_collector()  # as ``thresher`` does once its window is up
     ordinary = sorted(p.stem for p in SAMPLES.glob("*.txt"))
 
     def open_big() -> None:
         window.show_document(BIG_ID)
         painted(window)
 
-    first_paint = []
+    first_paint, whole, pauses = [], [], []
     for _ in range(3):
         window.show_document(ordinary[0])
         painted(window)
+        started = time.perf_counter()
         first_paint.append(timed(open_big))
+        # The rest of the page arrives in slices between events: how long until all of it
+        # is in both panes, and the longest the window is busy with one slice.
+        while window.raw_pane.loading or window.clean_pane.loading:
+            pauses.append(timed(QApplication.processEvents))
+        whole.append((time.perf_counter() - started) * 1000)
 
     key_press = []
     window.show_document(ordinary[1])
@@ -170,6 +180,8 @@ def window_figures(path: Path) -> list[tuple[str, float, float, str]]:
     window.close()
     return [
         ("open 2 MB raw document, 5,000 spans, to first paint", min(first_paint), 150, "ms"),
+        ("  ... until the whole page is in both panes (no budget)", min(whole), 0, "ms"),
+        ("  ... longest pause for one slice while it arrives", max(pauses), 50, "ms"),
         (
             "label key press to committed and repainted (median)",
             statistics.median(key_press),
@@ -252,6 +264,9 @@ def main() -> None:
         folder = Path(scratch)
         figures = window_figures(make_file(folder)) + many_figures(folder)
     for what, value, budget, unit in figures:
+        if not budget:
+            print(f"  {what:55s} {value:8.1f} {unit}")
+            continue
         verdict = "within" if value <= budget else "OVER"
         print(f"  {what:55s} {value:8.1f} {unit}  (budget {budget} {unit}: {verdict})")
 
