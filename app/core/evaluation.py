@@ -29,11 +29,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from app.core.alignment import Segment
 from app.core.gold_text import spam_free_ranges
 
 Range = tuple[int, int]
+
+# Every character ``str.isspace`` accepts, which is what ``str.split`` drops.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,18 @@ def _visible(text: str) -> int:
 
 
 def _visible_in(text: str, ranges: Iterable[Range]) -> int:
-    return sum(_visible(text[start:end]) for start, end in ranges)
+    """Non-whitespace characters of ``text`` inside ``ranges`` (which do not overlap).
+
+    By counting each whitespace character the text has, in place: slicing and splitting
+    every range made scoring a 2 MB page take 100 ms on the window's thread.
+    """
+    pairs = list(ranges)
+    starts, ends = [start for start, _ in pairs], [end for _, end in pairs]
+    length = len(text)
+    visible = sum(max(0, min(end, length) - min(start, length)) for start, end in pairs)
+    for space in (char for char in WHITESPACE if char in text):
+        visible -= sum(map(text.count, repeat(space), starts, ends))
+    return visible
 
 
 def _union(ranges: Iterable[Range]) -> list[Range]:
