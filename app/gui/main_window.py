@@ -333,6 +333,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Qt override: close the label file (checkpointing it) with the window."""
         self.suggestion_finder.shutdown()
+        self.cleaner_score.shutdown()
         self.opened.close()
         super().closeEvent(event)
 
