@@ -67,11 +67,14 @@ class CleanerScoreLabel(QLabel):
         self._timer.stop()
         self._request += 1
         current, writer = self.model.current, self.model.writer
-        if current is None or len(current.stored.raw_text) <= SUGGEST_NOW_MAX_CHARS:
-            self.setText("" if current is None else describe(current, writer))
+        if current is None:
+            self.setText("")
             return
-        spam = writer_spam(current, writer)
-        if not spam and current.status != "done":
+        if len(current.stored.raw_text) <= SUGGEST_NOW_MAX_CHARS:
+            self.setText(describe(current, writer))
+            return
+        spam = spam_to_score(current, writer)
+        if spam is None:
             self.setText(HINT)
             return
         self.setText(SCORING_LONG_PAGE)
@@ -105,15 +108,19 @@ class CleanerScoreLabel(QLabel):
             self.setText(line)
 
 
-def writer_spam(document: OpenDocument, writer: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of ``writer``'s raw-layer spans: what the gold text leaves out."""
-    return [(s.start, s.end) for s in document.spans if s.layer == "raw" and s.annotator == writer]
+def spam_to_score(document: OpenDocument, writer: str) -> list[tuple[int, int]] | None:
+    """``writer``'s raw-layer spans to score against; None when they say nothing yet.
+
+    Nothing is said until the page has a span or is marked done, as on the command line.
+    """
+    spam = [(s.start, s.end) for s in document.spans if s.layer == "raw" and s.annotator == writer]
+    return spam if spam or document.status == "done" else None
 
 
 def describe(document: OpenDocument, writer: str) -> str:
     """The score line for ``document`` against ``writer``'s spans, or why there is none."""
-    spam = writer_spam(document, writer)
-    if not spam and document.status != "done":
+    spam = spam_to_score(document, writer)
+    if spam is None:
         return HINT
     stored = document.stored
     score = score_document(stored.raw_text, stored.clean_text, stored.segments, spam)

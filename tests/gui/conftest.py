@@ -14,9 +14,11 @@ from app.core.labelschema import default_schema
 from app.core.prepare import ImportOptions
 from app.gui.main_window import MainWindow
 from app.gui.opened_file import open_for_review
+from app.gui.review_model import SUGGEST_NOW_MAX_CHARS
 from app.ingest import import_sources
 from storage.labelfile import create_label_file
 from tests.conftest import REPO, SAMPLES
+from widgets.text_pane import DocumentPane
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SCREENSHOTS = REPO / "screenshots"
@@ -49,6 +51,33 @@ def make_label_file(path: Path, sources: list[Path], owner: str = "kim") -> Path
         report = import_sources(label_file, sources, ImportOptions(annotator=owner))
     assert not report.refusals, report.refusals
     return path
+
+
+LONG_SEED = SAMPLES / "001_b0f070cd7e78df0e.txt"
+# Enough copies of one seed page to pass the size from which work moves to a helper process.
+LONG_PAGE_COPIES = SUGGEST_NOW_MAX_CHARS // len(LONG_SEED.read_text("utf-8")) + 2
+
+
+def long_and_short_file(path: Path, copies: int = LONG_PAGE_COPIES) -> Path:
+    """A label file of document "long" (``copies`` of a seed page) and "short" (one)."""
+    pages = path.parent / f"{path.stem}-pages"
+    pages.mkdir()
+    seed = LONG_SEED.read_text("utf-8")
+    (pages / "long.txt").write_text("\n\n".join([seed] * copies), "utf-8")
+    (pages / "short.txt").write_text(seed, "utf-8")
+    return make_label_file(path, [pages])
+
+
+@pytest.fixture
+def pane(qtbot: QtBot) -> Iterator[DocumentPane]:
+    """A shown document pane, 640 x 400."""
+    widget = DocumentPane()
+    qtbot.addWidget(widget)
+    widget.resize(640, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.close()
 
 
 @pytest.fixture

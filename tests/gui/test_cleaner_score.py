@@ -9,9 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.gui.cleaner_score import SCORING_LONG_PAGE, SETTLE_MS, describe
-from app.gui.review_model import SUGGEST_NOW_MAX_CHARS
-from tests.conftest import SAMPLES
-from tests.gui.conftest import WindowFactory, make_label_file
+from tests.gui.conftest import WindowFactory, long_and_short_file
 
 DOC_001 = "001_b0f070cd7e78df0e"
 SENTENCE = "2026년까지 3만개를 확보해야 한다"  # article text the cleaner kept
@@ -65,12 +63,7 @@ def test_marking_done_without_spans_scores_against_an_all_kept_page(
 def test_a_long_page_is_scored_in_the_helper_with_the_same_figures(
     qtbot: QtBot, tmp_path: Path, open_window: WindowFactory
 ) -> None:
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    seed = (SAMPLES / f"{DOC_001}.txt").read_text("utf-8")
-    copies = SUGGEST_NOW_MAX_CHARS // len(seed) + 2
-    (pages / "long.txt").write_text("\n\n".join([seed] * copies), "utf-8")
-    window = open_window(make_label_file(tmp_path / "long.db", [pages]))
+    window = open_window(long_and_short_file(tmp_path / "long.db"))
     window.show_document("long")
     raw = window.model.current.stored.raw_text
     start = raw.index(SENTENCE)
@@ -85,12 +78,7 @@ def test_a_long_page_is_scored_in_the_helper_with_the_same_figures(
 def test_a_long_page_score_arriving_after_the_page_was_left_is_dropped(
     qtbot: QtBot, tmp_path: Path, open_window: WindowFactory
 ) -> None:
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    seed = (SAMPLES / f"{DOC_001}.txt").read_text("utf-8")
-    (pages / "long.txt").write_text("\n\n".join([seed] * 60), "utf-8")
-    (pages / "short.txt").write_text(seed, "utf-8")
-    window = open_window(make_label_file(tmp_path / "two.db", [pages]))
+    window = open_window(long_and_short_file(tmp_path / "two.db", copies=60))
     window.show_document("long")
     window.raw_pane.select(0, 10)
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_5)

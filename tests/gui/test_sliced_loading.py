@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
@@ -20,17 +17,6 @@ def long_page(lines: int = 20_000) -> str:
     """About 460,000 code points of Korean lines with emoji, flags and decomposed Hangul."""
     decomposed = "\u1100\u1161\u11a8"  # 각, as three jamo
     return "".join(f"{i}번째 {decomposed} {LINE}\n" for i in range(lines))
-
-
-@pytest.fixture
-def pane(qtbot: QtBot) -> Iterator[DocumentPane]:
-    widget = DocumentPane()
-    qtbot.addWidget(widget)
-    widget.resize(640, 400)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    widget.close()
 
 
 def shown_text(edit: QPlainTextEdit) -> str:

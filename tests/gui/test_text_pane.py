@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -24,17 +23,6 @@ FAMILY = "👩‍👩‍👧"
 FLAG = "🇰🇷"
 TRICKY = f"가 😀 나\u00a0다\u2028라 {FLAG} 마 {FAMILY} 바\n사 𠀀 아"
 RED, BLUE, GREEN = "#e6194b", "#4363d8", "#3cb44b"
-
-
-@pytest.fixture
-def pane(qtbot: QtBot) -> Iterator[DocumentPane]:
-    widget = DocumentPane()
-    qtbot.addWidget(widget)
-    widget.resize(640, 400)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    widget.close()
 
 
 def boundaries(text: str) -> list[int]:

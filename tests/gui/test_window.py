@@ -9,12 +9,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.gui.main_window import MainWindow
-from app.gui.review_model import SUGGEST_NOW_MAX_CHARS
-from tests.conftest import SAMPLES
 from tests.gui.conftest import (
+    LONG_PAGE_COPIES,
     FakeInteraction,
     WindowFactory,
     live_spans,
+    long_and_short_file,
     make_label_file,
     screenshot,
 )
@@ -156,13 +156,7 @@ def test_suggestions_accept_all_then_mark_done_and_move_on(
 def test_a_long_page_paints_first_and_gets_its_suggestions_a_moment_later(
     qtbot: QtBot, tmp_path: Path, open_window: WindowFactory
 ) -> None:
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    seed = (SAMPLES / f"{DOC_001}.txt").read_text("utf-8")
-    copies = SUGGEST_NOW_MAX_CHARS // len(seed) + 2
-    (pages / "long.txt").write_text("\n\n".join([seed] * copies), "utf-8")
-    (pages / "short.txt").write_text(seed, "utf-8")
-    window = open_window(make_label_file(tmp_path / "long.db", [pages]))
+    window = open_window(long_and_short_file(tmp_path / "long.db"))
 
     show(window, "long")
     assert window.model.current.suggestions_pending
@@ -172,7 +166,7 @@ def test_a_long_page_paints_first_and_gets_its_suggestions_a_moment_later(
 
     qtbot.waitUntil(lambda: not window.model.current.suggestions_pending, timeout=10_000)
     found = window.model.current.suggestions
-    assert len(found) > copies, "every copy of the page has its dropped boilerplate"
+    assert len(found) > LONG_PAGE_COPIES, "every copy of the page has its dropped boilerplate"
     painted = [mark for mark in window.raw_pane.marks() if mark.kind == "suggestion"]
     assert len(painted) == len(found)
     assert "suggestions left" in window.status_label.text()
@@ -181,12 +175,7 @@ def test_a_long_page_paints_first_and_gets_its_suggestions_a_moment_later(
 def test_suggestions_for_a_page_left_behind_are_dropped(
     qtbot: QtBot, tmp_path: Path, open_window: WindowFactory
 ) -> None:
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    seed = (SAMPLES / f"{DOC_001}.txt").read_text("utf-8")
-    (pages / "long.txt").write_text("\n\n".join([seed] * 60), "utf-8")
-    (pages / "short.txt").write_text(seed, "utf-8")
-    window = open_window(make_label_file(tmp_path / "two.db", [pages]))
+    window = open_window(long_and_short_file(tmp_path / "two.db", copies=60))
     show(window, "short")
     short_suggestions = list(window.model.current.suggestions)
 
