@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli_adjudicate import add_adjudicate_command
+from app.cli.adjudicate import add_adjudicate_command
 from app.core.labelschema import default_schema
 from app.core.prepare import ImportOptions
 from app.ingest import import_sources
@@ -139,7 +139,7 @@ def test_a_read_only_file_is_refused(
 ) -> None:
     team_file.chmod(0o444)
     if os.geteuid() == 0:  # root may write anything: let it see the file as others do
-        monkeypatch.setattr("app.cli_adjudicate.os.access", lambda path, mode: False)
+        monkeypatch.setattr("app.cli.adjudicate.os.access", lambda path, mode: False)
     try:
         assert adjudicate(str(team_file), "--auto", "unanimous") == 2
     finally:

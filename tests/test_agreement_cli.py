@@ -232,14 +232,14 @@ def test_a_bad_file_is_named_and_exits_2(
 def test_progress_shows_on_a_terminal_only(
     team_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("app.cli_agreement.PROGRESS_FROM", 1)
+    monkeypatch.setattr("app.cli.agreement.PROGRESS_FROM", 1)
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     assert agreement(str(team_file)) == 0
     assert f"comparing 3/3: {THIRD_DOC}" in terminal.getvalue()
     assert terminal.getvalue().endswith("\r\033[K")  # the line is cleared before the report
     monkeypatch.undo()
-    monkeypatch.setattr("app.cli_agreement.PROGRESS_FROM", 1)
+    monkeypatch.setattr("app.cli.agreement.PROGRESS_FROM", 1)
     assert agreement(str(team_file)) == 0
     assert capsys.readouterr().err == ""
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from app.cli_evaluate import add_evaluate_command
+from app.cli.evaluate import add_evaluate_command
 from app.core.labelschema import default_schema
 from app.core.prepare import ImportOptions
 from app.ingest import import_sources

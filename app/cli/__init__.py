@@ -9,15 +9,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
-from app.cli_adjudicate import add_adjudicate_command
-from app.cli_agreement import add_agreement_command
-from app.cli_evaluate import add_evaluate_command
-from app.cli_export import add_export_command
-from app.cli_import import add_import_command
-from app.cli_team import add_team_commands
+from app.cli.adjudicate import add_adjudicate_command
+from app.cli.agreement import add_agreement_command
+from app.cli.demo import add_demo_command
+from app.cli.evaluate import add_evaluate_command
+from app.cli.export import add_export_command
+from app.cli.importing import add_import_command
+from app.cli.team import add_team_commands
+from app.cli.window_entry import launch_window
 from app.core.cleaners import CLEANER_NAMES
-from app.demo import add_demo_command
-from app.window_entry import launch_window
 from storage.documents import read_document_record
 from storage.errors import LabelFileError
 from storage.labelfile import open_label_file
@@ -185,7 +185,3 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _pairs(counts: dict[str, int]) -> str:
     return ", ".join(f"{key} {value}" for key, value in counts.items())
-
-
-if __name__ == "__main__":
-    sys.exit(main())
