@@ -49,3 +49,15 @@ def read_label_schema(db: sqlite3.Connection) -> LabelSchema:
         )
     )
     return LabelSchema(labels, fact_types)
+
+
+def append_labels(db: sqlite3.Connection, labels: list[Label]) -> None:
+    """Add ``labels`` after the schema's last one (inside the caller's transaction)."""
+    (last,) = db.execute("SELECT coalesce(max(position), -1) FROM labels").fetchone()
+    db.executemany(
+        "INSERT INTO labels (name, kind, color, description, position) VALUES (?, 'spam', ?, ?, ?)",
+        [
+            (label.name, label.color, label.description, last + 1 + i)
+            for i, label in enumerate(labels)
+        ],
+    )
