@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pip prints errors only: a machine's own pip configuration can add screens of warnings
+# (index locations it ignores) that read like failures. PIP_QUIET= shows everything.
+PIP_QUIET ?= -qq
+PIP := $(BIN)/python -m pip install --disable-pip-version-check $(PIP_QUIET)
 
 .PHONY: install system run test lint bench clean
 
@@ -14,9 +18,11 @@ system:
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Thresher needs Python 3.11 or newer"'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "Installing Python packages into $(VENV)/ ..."
+	@$(PIP) --upgrade pip
+	@$(PIP) -e '.[dev]'
 	@touch $(STAMP)
+	@echo "Ready: $(BIN)/thresher"
 
 run: install
 	$(BIN)/thresher demo

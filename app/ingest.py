@@ -10,12 +10,18 @@ finished batch in the file, and running the import again skips what is there.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import TypeGuard, TypeVar
 
@@ -23,7 +29,14 @@ from app.core.cleaners import ImportContext, document_lines, repeated_lines_from
 from app.core.document import PreparedDocument
 from app.core.labelschema import LabelSchema
 from app.core.prepare import ImportOptions, finish_page, read_page
-from app.core.sources import FileSource, Refusal, Source, count_sources, iter_sources
+from app.core.sources import (
+    FileSource,
+    RecordSource,
+    Refusal,
+    Source,
+    count_sources,
+    iter_sources,
+)
 from storage.documents import ImportCounts, insert_documents
 from storage.labelfile import LabelFile, utc_now
 from storage.schema_rows import read_label_schema
@@ -35,6 +48,14 @@ POOL_THRESHOLD = 24
 # core busy while this process writes results, few enough to keep memory small.
 CHUNK_SIZE = 8
 QUEUE_PER_WORKER = 4
+# Huge pages: counts alone would hold dozens of them at once, so chunks, pages in flight
+# and batches waiting to be stored are also bounded by size (in characters or bytes).
+CHUNK_WEIGHT = 4 * 1024 * 1024
+IN_FLIGHT_WEIGHT = 64 * 1024 * 1024
+BATCH_WEIGHT = 64 * 1024 * 1024
+# How often a worker checks that the importing process is still there (seconds).
+PARENT_POLL_SECONDS = 0.2
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -73,7 +94,7 @@ def import_sources(
     schema = read_label_schema(label_file.connection)
     seen: dict[str, str] = {}
     prepared = _run(_prepare_document, iter_sources(paths), count, _Job(options, context))
-    for batch in _batches(prepared, BATCH_SIZE):
+    for batch in _batches(prepared, BATCH_SIZE, BATCH_WEIGHT):
         docs = _keep(batch, report)
         _store(label_file, _check_batch(docs, schema, seen, report), options.now, report)
         if progress is not None:
@@ -125,6 +146,39 @@ def _set_job(job: _Job | None) -> None:
         _current_job["job"] = job
 
 
+def _start_worker(parent: int | None, job: _Job | None) -> None:
+    """Pool initializer: tie this worker's life to the importing process, set the job."""
+    _die_with_parent(parent)
+    _set_job(job)
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """End this worker as soon as the process that started it is gone.
+
+    A killed import (SIGKILL, out of memory, a closed terminal) never shuts its pool
+    down, and workers blocked on the task queue would sleep forever. Linux sends the
+    parent-death signal at once; everywhere, a thread notices the parent changing (a
+    dead parent's children are handed to another process). ``parent`` is the importing
+    process when it forked or spawned this worker directly, so a parent that died before
+    this ran is noticed too; with a forkserver the parent is the server, which ends with
+    the importing process.
+    """
+    if sys.platform.startswith("linux"):
+        # Without prctl the thread below still does the job, a little later.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    first = os.getppid()
+    if parent is not None and first != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(first,), daemon=True).start()
+
+
+def _watch_parent(first: int) -> None:
+    while os.getppid() == first:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)  # nobody is left to take our results
+
+
 def _page_lines(source: Source) -> set[str] | None:
     page = read_page(source)
     return None if isinstance(page, Refusal) else document_lines(page.raw_text)
@@ -150,14 +204,24 @@ def _run(
     if workers <= 1:
         yield from map(function, items)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_set_job, initargs=(job,)) as pool:
-        pending: deque[Future[list[R]]] = deque()
-        for chunk in _batches(items, CHUNK_SIZE):
-            pending.append(pool.submit(_map_chunk, function, chunk))
-            if len(pending) >= workers * QUEUE_PER_WORKER:
-                yield from pending.popleft().result()
+    context = multiprocessing.get_context()
+    direct = context.get_start_method() in ("fork", "spawn")
+    parent = os.getpid() if direct else None
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(parent, job),
+    ) as pool:
+        pending: deque[tuple[Future[list[R]], int]] = deque()
+        for chunk in _batches(items, CHUNK_SIZE, CHUNK_WEIGHT):
+            pending.append((pool.submit(_map_chunk, function, chunk), _total_weight(chunk)))
+            while len(pending) >= workers * QUEUE_PER_WORKER or (
+                sum(weight for _, weight in pending) > IN_FLIGHT_WEIGHT
+            ):
+                yield from pending.popleft()[0].result()
         while pending:
-            yield from pending.popleft().result()
+            yield from pending.popleft()[0].result()
 
 
 def _map_chunk(function: Callable[[T], R], chunk: list[T]) -> list[R]:
@@ -215,7 +279,34 @@ def _keep(results: Iterable[T | Refusal], report: ImportReport) -> list[T]:
     return kept
 
 
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+def _batches(items: Iterable[T], size: int, weight: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items, or fewer once they weigh ``weight`` (see ``_weight``)."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        batch.append(item)
+        total += _weight(item)
+        if len(batch) >= size or total >= weight:
+            yield batch
+            batch, total = [], 0
+    if batch:
         yield batch
+
+
+def _weight(item: object) -> int:
+    """Roughly how much memory an item holds, or will once read: its text's length."""
+    if isinstance(item, FileSource):
+        try:
+            return item.path.stat().st_size
+        except OSError:
+            return 0
+    if isinstance(item, RecordSource):
+        fields = ("raw_text", "raw_html", "clean_text")
+        return sum(len(value) for key in fields if isinstance(value := item.record.get(key), str))
+    if isinstance(item, PreparedDocument):
+        return len(item.raw_text) + len(item.clean_text) + len(item.raw_html or "")
+    return 0
+
+
+def _total_weight(items: Iterable[object]) -> int:
+    return sum(_weight(item) for item in items)

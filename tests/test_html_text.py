@@ -255,3 +255,62 @@ def test_any_html_ish_text_gives_canonical_lines(html: str) -> None:
     assert all(line.strip() for line in lines)  # no empty or blank lines
     assert all(line == line.rstrip() for line in lines)
     assert page.title is None or (page.title.strip() == page.title and is_canonical(page.title))
+
+
+# --- Void and embedded-content elements never hide text (issue 15) --------------------
+
+VOID = (
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr", "keygen",
+)  # fmt: skip
+EMBEDDED = ("audio", "video", "object", "canvas", "picture", "svg", "math")
+
+
+@pytest.mark.parametrize("tag", VOID)
+def test_no_line_after_a_void_element_vanishes(tag: str) -> None:
+    html = f"<div><p>첫 줄<{tag} src='x.swf'>둘째 줄</p><p>셋째 줄</p><p>넷째 줄</p></div><p>끝</p>"
+    text = text_of(html)
+    for line in ("첫 줄", "둘째 줄", "셋째 줄", "넷째 줄", "끝"):
+        assert line in text, (tag, text)
+
+
+def test_an_embed_before_the_article_keeps_every_article_line() -> None:
+    html = (
+        '<body><div class="player"><embed src="/flash/player.swf" type="application/x-'
+        'shockwave-flash"><p>기사 첫 문단입니다.</p><p>기사 둘째 문단입니다.</p>'
+        "<p>기사 셋째 문단입니다.</p></div></body>"
+    )
+    assert text_of(html) == "기사 첫 문단입니다.\n기사 둘째 문단입니다.\n기사 셋째 문단입니다."
+
+
+@pytest.mark.parametrize("tag", EMBEDDED)
+def test_an_unclosed_embedded_element_hides_nothing_after_it(tag: str) -> None:
+    html = f"<p>앞</p><div><{tag} data='x'>대체 글<p>본문 하나</p><p>본문 둘</p></div><p>뒤</p>"
+    assert text_of(html).split("\n") == ["앞", "대체 글", "본문 하나", "본문 둘", "뒤"], tag
+
+
+@pytest.mark.parametrize("tag", EMBEDDED)
+def test_embedded_fallback_text_is_kept_as_a_reader_without_the_media_sees_it(tag: str) -> None:
+    html = f"<p>앞</p><{tag} src='x'><source src='y'><p>재생할 수 없습니다</p></{tag}><p>뒤</p>"
+    assert text_of(html).split("\n") == ["앞", "재생할 수 없습니다", "뒤"], tag
+
+
+def test_void_elements_inside_skipped_elements_change_nothing() -> None:
+    html = "<p>a</p><noscript><img src=x><br>숨김</noscript><p>b<br>c</p>"
+    assert text_of(html) == "a\nb\nc"
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.sampled_from([f"<{tag}>" for tag in VOID + EMBEDDED]), max_size=6),
+    st.lists(st.integers(0, 5), max_size=6),
+)
+def test_unclosed_void_and_embedded_tags_anywhere_lose_no_paragraph(
+    tags: list[str], where: list[int]
+) -> None:
+    parts = [f"<p>문단{number}</p>" for number in range(6)]
+    for tag, position in zip(tags, where, strict=False):
+        parts[position] = tag + parts[position]
+    text = text_of("<div>" + "".join(parts) + "</div>")
+    for number in range(6):
+        assert f"문단{number}" in text

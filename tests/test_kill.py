@@ -2,9 +2,12 @@
 
 A child process (``tests/kill_child.py``) tags, relabels, deletes, undoes, edits facts and
 sets statuses on a real label file, reporting each action after its transaction commits;
-it is killed with SIGKILL at a random moment. Then the file must pass ``validate`` and hold
-every reported action. The action in flight at the kill may or may not be there, never
-half. The same for ``thresher import`` and ``thresher merge`` killed midway.
+it is killed with SIGKILL once it has reported a random number of committed actions (it
+goes on working while the parent reads, so the kill lands mid-action). Then the file must
+pass ``validate`` and hold every reported action. The action in flight at the kill may or
+may not be there, never half. The same for ``thresher import`` (killed once its workers
+run, or once a batch is committed; its workers must end too) and ``thresher merge``
+(killed once it writes its temporary output). Nothing waits a fixed time.
 
 ``make test`` runs a modest number of kills; ``pytest tests/test_kill.py --kills 200`` more.
 """
@@ -19,7 +22,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +32,14 @@ from app.core.labelschema import default_schema
 from app.ingest import ImportOptions, import_sources
 from storage.labelfile import create_label_file, open_label_file
 from storage.validate import validate
+from tests.processes import Process, alive, committed_documents, descendants, kill_all, wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "resources" / "samples"
 PYTHON = sys.executable
+THRESHER = [PYTHON, "-m", "app.cli"]
+COPIES = 80
+DOCUMENTS = COPIES * len(list(SAMPLES.glob("*.txt")))
 
 
 def start_child(path: Path, seed: int, annotator: str = "kim") -> subprocess.Popen[str]:
@@ -44,13 +51,22 @@ def start_child(path: Path, seed: int, annotator: str = "kim") -> subprocess.Pop
     )
 
 
-def run_child(path: Path, seed: int, delay: float) -> list[str]:
-    """Start the child, kill it after ``delay`` seconds, return its lines."""
+def run_child(path: Path, seed: int, actions: int) -> list[str]:
+    """Start the child, kill it once it reported ``actions`` committed actions, return its lines.
+
+    The child goes on working while this reads, so the kill lands mid-action at a moment
+    no fixed delay chooses.
+    """
     child = start_child(path, seed)
-    time.sleep(delay)
+    assert child.stdout is not None
+    lines: list[str] = []
+    committed = 0
+    while committed < actions and (line := child.stdout.readline()):
+        lines.append(line.rstrip("\n"))
+        committed += line.startswith("ok ")
     child.send_signal(signal.SIGKILL)
-    output, _ = child.communicate()
-    return output.splitlines()
+    rest, _ = child.communicate()
+    return lines + rest.splitlines()
 
 
 def expected_states(lines: list[str]) -> tuple[dict[Any, Any], dict[Any, Any], set[Any]]:
@@ -149,7 +165,7 @@ def test_killed_annotation_loses_nothing(
     for number in range(kills):
         path = tmp_path / f"k{number}.db"
         shutil.copyfile(base, path)
-        lines = run_child(path, seed=number, delay=rng.uniform(0.4, 1.0))
+        lines = run_child(path, seed=number, actions=rng.randint(1, 150))
         with open_label_file(path, read_only=True) as label_file:
             assert validate(label_file.connection) == [], f"kill {number}"
         lost = losses(path, lines)
@@ -169,7 +185,7 @@ def test_losses_are_noticed(base: Path, tmp_path: Path) -> None:
     """The checker itself: a committed action rolled back by hand is reported as lost."""
     path = tmp_path / "k.db"
     shutil.copyfile(base, path)
-    lines = run_child(path, seed=1, delay=1.0)
+    lines = run_child(path, seed=1, actions=40)
     assert losses(path, lines) == []
     with sqlite3.connect(path) as db:
         db.execute("UPDATE spans SET label = 'other' WHERE rowid = (SELECT max(rowid) FROM spans)")
@@ -181,11 +197,29 @@ def test_two_writers_on_one_file_lose_nothing(base: Path, tmp_path: Path) -> Non
     path = tmp_path / "shared.db"
     shutil.copyfile(base, path)
     children = {name: start_child(path, seed, name) for seed, name in enumerate(("kim", "lee"))}
-    time.sleep(1.5)
-    outputs = {}
-    for name, child in children.items():
-        child.send_signal(signal.SIGKILL)
-        outputs[name] = child.communicate()[0].splitlines()
+    outputs: dict[str, list[str]] = {name: [] for name in children}
+    readers = [
+        threading.Thread(target=_collect, args=(child, outputs[name]), daemon=True)
+        for name, child in children.items()
+    ]
+    for reader in readers:
+        reader.start()
+
+    def both_had_turns() -> bool | None:
+        counts = [sum(line.startswith("ok ") for line in list(out)) for out in outputs.values()]
+        return True if min(counts) > 10 else None
+
+    try:
+        wait_for(both_had_turns, "both writers to commit 11 actions")
+    finally:
+        for child in children.values():
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        for reader in readers:
+            reader.join()
+        for child in children.values():
+            assert child.stdout is not None
+            child.stdout.close()
     with open_label_file(path, read_only=True) as label_file:
         assert validate(label_file.connection) == []
     for name, lines in outputs.items():
@@ -193,54 +227,92 @@ def test_two_writers_on_one_file_lose_nothing(base: Path, tmp_path: Path) -> Non
         assert losses(path, lines, name) == [], name
 
 
+def _collect(child: subprocess.Popen[str], lines: list[str]) -> None:
+    """Read a child's lines as they come, until its output closes."""
+    assert child.stdout is not None
+    for line in child.stdout:
+        lines.append(line.rstrip("\n"))
+
+
 def test_killed_import_and_merge_leave_valid_files(tmp_path: Path, kills: int) -> None:
     pages = tmp_path / "pages"
-    for copy in range(40):  # enough pages that a kill lands mid-import
+    for copy in range(COPIES):  # more than one batch, so a kill can land between batches
         for sample in SAMPLES.glob("*.txt"):
             target = pages / f"c{copy}" / sample.name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(sample.read_bytes())
-    thresher = [PYTHON, "-m", "app.cli"]
     rng = random.Random(3)
     for number in range(max(2, kills // 4)):
         into = tmp_path / f"import{number}.db"
-        child = subprocess.Popen(
-            [*thresher, "import", str(pages), "--into", str(into)],
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(rng.uniform(0.5, 3.0))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+        kill_import(pages, into, committed=rng.choice([0, 256]))
         if into.exists():
             with open_label_file(into, read_only=True) as label_file:
                 assert validate(label_file.connection) == []
         done = subprocess.run(
-            [*thresher, "import", str(pages), "--into", str(into)],
+            [*THRESHER, "import", str(pages), "--into", str(into)],
             cwd=REPO,
             capture_output=True,
             text=True,
             check=False,
         )
         assert done.returncode == 0, done.stderr
-        with sqlite3.connect(into) as db:
-            assert db.execute("SELECT count(*) FROM documents").fetchone() == (200,)
+        assert committed_documents(into) == DOCUMENTS
 
         out = tmp_path / f"merged{number}.db"
-        inputs = [str(into)] * 3
-        child = subprocess.Popen(
-            [*thresher, "merge", *inputs, "-o", str(out)],
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(rng.uniform(0.1, 1.0))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+        kill_merge([into] * 3, out)
         if out.exists():  # whole, or not there at all
-            with sqlite3.connect(out) as db:
-                assert db.execute("SELECT count(*) FROM documents").fetchone() == (200,)
+            assert committed_documents(out) == DOCUMENTS
         leftovers = [p.name for p in tmp_path.iterdir() if ".merging-" in p.name]
         for name in leftovers:  # a killed merge's temporary file: never mistaken for output
             os.unlink(tmp_path / name)
+
+
+def kill_import(pages: Path, into: Path, committed: int) -> None:
+    """Kill an import once its workers run and ``committed`` documents are in the file.
+
+    Then wait until none of its worker processes is left (and end any that is, so a
+    failure never leaves processes behind).
+    """
+    child = subprocess.Popen(
+        [*THRESHER, "import", str(pages), "--into", str(into), "--workers", "2"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[Process] = set()
+
+    def ready() -> bool | None:
+        assert child.poll() is None, "the import ended before it could be killed"
+        workers.update(descendants(child.pid))
+        return True if workers and committed_documents(into) >= committed else None
+
+    try:
+        wait_for(ready, f"the import to start and commit {committed} documents")
+        workers.update(descendants(child.pid))
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        try:
+            wait_for(lambda: None if alive(workers) else True, "the workers to end", 10)
+        finally:
+            kill_all(workers)
+
+
+def kill_merge(inputs: list[Path], out: Path) -> None:
+    """Kill a merge once its temporary output exists (or let it end, if it ends first)."""
+    child = subprocess.Popen(
+        [*THRESHER, "merge", *map(str, inputs), "-o", str(out)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def started() -> bool | None:
+        writing = any(".merging-" in path.name for path in out.parent.iterdir())
+        return True if writing or child.poll() is not None else None
+
+    try:
+        wait_for(started, "the merge to start writing")
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()

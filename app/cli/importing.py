@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from app.core.labelschema import SchemaError, default_schema, load_schema
+from app.cli.import_interop import add_interop_arguments, add_labels, counted_sources, print_notes
+from app.cli.train import cleaner_choice
+from app.core.labelschema import LabelSchema, SchemaError, default_schema, load_schema
 from app.core.prepare import ImportOptions
+from app.core.source_files import printable
 from app.core.sources import count_sources
 from app.ingest import ImportReport, import_sources
 from app.progress import Progress
-from storage.labelfile import open_or_create
+from storage.labelfile import LabelFile, open_or_create
+from storage.output_file import explain_database_failure, unusable
 
 _EXAMPLE = """\
 Examples:
   thresher import pages/ --into team.db --annotator kim
   thresher import crawl.jsonl --into team.db --cleaner external
   thresher import a.html b.txt --into team.db --cleaner lines --schema my_labels.json
+  thresher import crawl.warc.gz ls_export.json prodigy.jsonl --into team.db --add-labels
 
-A folder is read recursively for .txt, .html and .htm files; a document's id is its path
-relative to the folder, without extension. A .jsonl file holds one record per line with
-at least "id" and "raw_text" or "raw_html" (optional: clean_text, url, title, spans, facts).
+A folder is read recursively for .txt, .html, .htm and .jsonl files; a document's id is
+its path relative to the folder, without extension (NFC). Links leading out of the
+folder and file names that are not text are refused by name. A .jsonl file holds one
+record per line with at least "id" and "raw_text" or "raw_html" (optional: clean_text,
+url, title, spans, facts).
+Also read: WARC crawls (.warc, .warc.gz, in folders too), Label Studio JSON exports
+(.json), Prodigy, doccano and Thresher "spans" JSONL (README, "Other tools' files").
 Exit status: 0 all imported, 1 some inputs refused (each named on stderr), 2 usage error
 or unusable label file."""
 
@@ -62,7 +72,8 @@ def add_import_command(
     )
     parser.add_argument(
         "--cleaner",
-        choices=cleaners,
+        type=cleaner_choice,  # the names, or learned:MODEL (checked before anything runs)
+        metavar="{" + ",".join(cleaners) + ",learned:MODEL}",
         default=None,
         help="cleaner for every page (default: trafilatura for HTML, "
         "lines for text; a record's own clean_text is always kept)",
@@ -80,6 +91,7 @@ def add_import_command(
         metavar="N",
         help="worker processes for cleaning (default: one per core)",
     )
+    add_interop_arguments(parser)
     parser.set_defaults(handler=run_import)
 
 
@@ -90,9 +102,11 @@ def run_import(args: argparse.Namespace) -> int:
     except SchemaError as error:
         print(f"thresher: {error}", file=sys.stderr)
         return 2
-    total = count_sources(args.sources)
+    total, survey = counted_sources(args, count_sources)
     progress = Progress(total, sys.stderr, "importing")
-    with open_or_create(args.into, owner=args.annotator, schema=schema) as label_file:
+    with _open_destination(args.into, args.annotator, schema) as label_file:
+        if args.add_labels:
+            add_labels(label_file, survey, sys.stderr)
         report = import_sources(
             label_file,
             args.sources,
@@ -102,8 +116,22 @@ def run_import(args: argparse.Namespace) -> int:
             progress=progress.advance,
         )
     progress.finish()
+    print_notes(survey, sys.stderr)
     _print_report(report, args.into, sys.stderr)
     return 1 if report.refusals else 0
+
+
+def _open_destination(into: Path, annotator: str, schema: LabelSchema) -> LabelFile:
+    """The label file to import into, or a one-line reason it cannot be made there."""
+    try:
+        return open_or_create(into, owner=annotator, schema=schema)
+    except OSError as error:  # its folder is read-only, full, a file ...
+        raise unusable(into, error) from error
+    except sqlite3.Error as error:
+        explained = explain_database_failure(into, error)
+        if explained is None:
+            raise
+        raise explained from error
 
 
 def _print_report(report: ImportReport, into: Path, stream: TextIO) -> None:
@@ -115,7 +143,7 @@ def _print_report(report: ImportReport, into: Path, stream: TextIO) -> None:
         heading = "aligned share" if shown is aligned else "lowest aligned share"
         print(f"{heading} (clean text traced back to the raw text):", file=stream)
         for doc_id, share in shown:
-            print(f"  {share:7.1%}  {doc_id}", file=stream)
+            print(f"  {share:7.1%}  {printable(doc_id)}", file=stream)
     counts = report.counts
     print(
         f"{into}: {counts.added} documents added, {counts.skipped} already there, "

@@ -7,8 +7,10 @@ annotator marks boilerplate later, so nothing is judged here. Block elements (``
 every run of whitespace, including NBSP, U+3000 and U+2028, becomes one space (so the
 text survives a Qt widget unchanged); lines are stripped and empty ones dropped. ``<pre>``
 and ``<textarea>`` keep their line breaks and indentation. ``script``, ``style``,
-``template``, ``noscript``, ``head``, ``iframe``, ``svg`` and ``canvas`` contribute
-nothing; the first ``<title>`` is returned separately.
+``template``, ``noscript``, ``head`` and ``iframe`` contribute nothing; the first
+``<title>`` is returned separately. Void elements (``img``, ``embed`` ...) never hold
+text, and the fallback text of embedded content (``video``, ``object``, ``svg`` ...) is
+kept, so no unclosed tag of theirs hides the rest of a page.
 
 libxml2 stops building a tree at 2,048 levels of nesting and silently drops the rest of
 the page, so the text is collected from the parser's events instead (lxml's *target*
@@ -33,15 +35,25 @@ BLOCK_TAGS = frozenset({
     "option", "p", "plaintext", "pre", "section", "summary", "table", "tbody", "textarea",
     "tfoot", "thead", "tr", "ul", "xmp",
 })
-# Elements whose content is not shown as text (``title`` is read separately).
-SKIPPED_TAGS = frozenset({
-    "script", "style", "template", "noscript", "head", "title", "iframe", "svg", "math",
-    "canvas", "object", "embed", "audio", "video",
+# Elements whose content is not shown as text (``title`` is read separately). A browser
+# hides an unclosed one's rest of the page too (script, style, title and iframe hold raw
+# text up to their end tag; template content is inert).
+SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title", "iframe"})
+# Void elements never have content, but libxml2 does not know some of them (embed, source,
+# track, wbr, keygen) and reports the rest of their parent as their content: they are
+# handled at their start tag and their end events ignored, so they can never hide text.
+VOID_TAGS = frozenset({
+    "area", "base", "basefont", "bgsound", "br", "col", "command", "embed", "frame", "hr",
+    "image", "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
 })
 # fmt: on
+# Embedded content (audio, video, object, canvas, picture, svg, math) is NOT skipped: its
+# fallback text is what shows when the media cannot play (nothing is ever fetched here),
+# SVG and MathML text is visible, and an unclosed one must not swallow the rest of a page.
 # Elements whose text keeps its line breaks and spacing.
 PREFORMATTED_TAGS = frozenset({"pre", "textarea", "listing", "plaintext", "xmp"})
 CELL_TAGS = frozenset({"td", "th"})
+FEED_CHARS = 1 << 20
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # The same separators as str.splitlines, so no line break survives inside a line.
@@ -75,9 +87,9 @@ def html_to_text(html: str) -> HtmlPage:
     Returns:
         The page's raw text and title.
     """
-    data = _to_utf8(canonicalize(html))
+    html = canonicalize(html)
     collector = _TextCollector()
-    if not data.strip():
+    if not html.strip():
         return collector.close()
     parser = etree.HTMLParser(
         target=collector,
@@ -89,7 +101,9 @@ def html_to_text(html: str) -> HtmlPage:
         recover=True,
     )
     try:
-        parser.feed(data)
+        # Fed in pieces, so a huge page is never held a second time as one block of bytes.
+        for start in range(0, len(html), FEED_CHARS):
+            parser.feed(_to_utf8(html[start : start + FEED_CHARS]))
         parser.close()
     except etree.LxmlError:
         # recover=True makes this rare (an empty document); keep what was collected.
@@ -123,6 +137,10 @@ class _TextCollector:
     def start(self, tag: str | bytes, attrib: object) -> None:
         """Open an element (lxml target interface)."""
         tag = _as_str(tag).lower()
+        if tag in VOID_TAGS:
+            if self._skip_from is None and tag in BLOCK_TAGS:
+                self._break_line()  # br, hr
+            return
         self._open.append(tag)
         if tag in ("svg", "math"):
             self._foreign += 1
@@ -142,9 +160,10 @@ class _TextCollector:
         """Close the innermost open element (lxml target interface).
 
         libxml2 closes elements in nesting order, implied ends included, so the
-        innermost open element is the one ending; ``tag`` is not needed.
+        innermost open element is the one ending; ``tag`` only tells void elements
+        (never opened here) apart.
         """
-        if not self._open:
+        if not self._open or _as_str(tag).lower() in VOID_TAGS:
             return
         closed = self._open.pop()
         self._in_title = False

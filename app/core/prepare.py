@@ -19,10 +19,15 @@ from app.core.decoding import UndecodableError, decode_bytes
 from app.core.document import PreparedDocument
 from app.core.html_text import html_to_text
 from app.core.record_annotations import AnnotationError, record_annotations
+from app.core.sources import MAX_PAGE_BYTES as _PAGE_LIMIT
 from app.core.sources import FileSource, RecordSource, Refusal, Source, external_clean_path
 
-MAX_PAGE_BYTES = 64 * 1024 * 1024
+MAX_PAGE_BYTES = _PAGE_LIMIT  # the same limit for page files and JSONL lines
 TITLE_MAX_CHARS = 200
+# trafilatura needs about 50 times a page's size in memory (and minutes) on pages this big;
+# larger HTML pages are cleaned by `lines`, which keeps import memory near 10 times the
+# page. Real articles are far smaller; the document's `cleaner` says which one ran.
+TRAFILATURA_MAX_CHARS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,7 @@ def _read_file(source: FileSource) -> RawPage | Refusal:
     size = source.path.stat().st_size
     if size > MAX_PAGE_BYTES:
         return Refusal(source.origin, f"too large ({size} bytes; the limit is {MAX_PAGE_BYTES})")
-    data = source.path.read_bytes()
-    decoded = decode_bytes(data, html=source.is_html)
+    decoded = decode_bytes(source.path.read_bytes(), html=source.is_html)  # bytes freed now
     raw_html = decoded.text if source.is_html else None
     title = None
     raw_text = decoded.text
@@ -109,7 +113,9 @@ def _read_file(source: FileSource) -> RawPage | Refusal:
         return Refusal(source.origin, "empty: no text in it")
     clean_path = external_clean_path(source.path)
     given_clean = None
-    if clean_path.is_file():
+    # A linked clean-text file is read only when it stays beside the page (folder rules).
+    inside = clean_path.resolve().is_relative_to(source.path.parent.resolve())
+    if clean_path.is_file() and inside:
         given_clean = decode_bytes(clean_path.read_bytes()).text
     return RawPage(
         source.doc_id,
@@ -173,6 +179,8 @@ def _clean(page: RawPage, options: ImportOptions, context: ImportContext) -> tup
             f"{external_clean_path_name(page)} beside the page"
         )
     name = options.cleaner or ("trafilatura" if page.raw_html is not None else "lines")
+    if name == "trafilatura" and len(page.raw_html or page.raw_text) > TRAFILATURA_MAX_CHARS:
+        name = "lines"
     cleaner = get_cleaner(name)
     clean = cleaner.clean(CleanInput(page.raw_text, page.raw_html), context)
     return cleaner.name, cleaner.version, canonicalize(clean)

@@ -11,11 +11,23 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+from app.core.source_files import document_id, name_problem, printable, walk_folder
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
+# Read by app.core.interop: WARC crawls, Label Studio JSON, and JSONL of any known shape.
+WARC_SUFFIXES = (".warc", ".warc.gz")
+INTEROP_SUFFIXES = (".jsonl", ".json", *WARC_SUFFIXES)
+INPUT_SUFFIXES = (*PAGE_SUFFIXES, *INTEROP_SUFFIXES)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIX = ".jsonl"
+# What a folder is searched for (recursively).
+FOLDER_RECORD_SUFFIXES = (JSONL_SUFFIX, *WARC_SUFFIXES)
+FOLDER_SUFFIXES = (*PAGE_SUFFIXES, *FOLDER_RECORD_SUFFIXES)
+# The largest page file or JSONL line imported: bigger ones are refused by name, unread.
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+SKIP_PIECE_BYTES = 1024 * 1024
 # Clean text for the `external` cleaner sits beside its page: page.txt + page.clean.txt.
 EXTERNAL_CLEAN_SUFFIX = ".clean.txt"
 
@@ -28,7 +40,8 @@ class Refusal:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.reason}"
+        # Origins are file names and ids: never let one rewrite the terminal.
+        return printable(f"{self.origin}: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -72,12 +85,17 @@ def iter_sources(paths: Sequence[Path]) -> Iterator[Source | Refusal]:
             yield from _folder(path)
         elif not path.exists():
             yield Refusal(str(path), "no such file or folder")
-        elif path.suffix.lower() == JSONL_SUFFIX:
-            yield from iter_jsonl(path)
+        elif _is_ground_truth(path):  # an article benchmark's truth: pages with gold
+            yield from _ground_truth(path)
+        elif _is_interop(path):
+            yield from _interop(path)
         elif path.suffix.lower() in PAGE_SUFFIXES and not _is_external_clean(path):
-            yield FileSource(path.stem, path)
+            problem = name_problem(path.name)
+            yield (
+                Refusal(str(path), problem) if problem else FileSource(document_id(path.stem), path)
+            )
         else:
-            yield Refusal(str(path), "not a .txt, .html, .htm or .jsonl file")
+            yield Refusal(str(path), f"not a {', '.join(INPUT_SUFFIXES)} file")
 
 
 def count_sources(paths: Sequence[Path]) -> int:
@@ -86,24 +104,42 @@ def count_sources(paths: Sequence[Path]) -> int:
     for path in paths:
         if path.is_dir():
             total += sum(1 for _ in _page_files(path))
-        elif path.suffix.lower() == JSONL_SUFFIX and path.is_file():
-            with path.open("rb") as stream:
-                total += sum(1 for line in stream if line.strip())
+            total += sum(_interop_count(records) for records in _record_files(path))
+        elif _is_ground_truth(path):
+            total += _ground_truth_count(path)
+        elif _is_interop(path) and path.is_file():
+            total += _interop_count(path)
         else:
             total += 1
     return total
 
 
 def _folder(root: Path) -> Iterator[Source | Refusal]:
-    for path in _page_files(root):
-        relative = path.relative_to(root).with_suffix("")
-        yield FileSource(relative.as_posix(), path)
+    """A folder's pages, then its record files (JSONL, WARC); skipped files are named."""
+    for path, problem in walk_folder(root, FOLDER_SUFFIXES):
+        if problem:
+            yield Refusal(str(path), problem)
+        elif _is_page(path):
+            yield FileSource(document_id(path.relative_to(root).with_suffix("").as_posix()), path)
+    for records in _record_files(root):
+        yield from _interop(records)
 
 
 def _page_files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix.lower() in PAGE_SUFFIXES and not _is_external_clean(path):
+    for path, problem in walk_folder(root, PAGE_SUFFIXES):
+        if not problem and _is_page(path):
             yield path
+
+
+def _record_files(root: Path) -> Iterator[Path]:
+    """A folder's JSONL and WARC files (a .json file there is anybody's, not ours)."""
+    for path, problem in walk_folder(root, FOLDER_RECORD_SUFFIXES):
+        if not problem:
+            yield path
+
+
+def _is_page(path: Path) -> bool:
+    return path.suffix.lower() in PAGE_SUFFIXES and not _is_external_clean(path)
 
 
 def _is_external_clean(path: Path) -> bool:
@@ -123,10 +159,28 @@ def iter_jsonl(path: Path) -> Iterator[RecordSource | Refusal]:
         yield Refusal(str(path), f"cannot read: {error.strerror}")
         return
     with stream:
-        for number, line in enumerate(stream, start=1):
+        for number, line in read_lines(stream, MAX_PAGE_BYTES):
             origin = f"{path}:{number}"
-            if line.strip():
+            if line is None:
+                yield Refusal(origin, f"record too large (the limit is {MAX_PAGE_BYTES} bytes)")
+            elif line.strip():
                 yield _record(line, origin)
+
+
+def read_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """Each line of ``stream`` with its number from 1; None for a line over ``limit`` bytes.
+
+    A longer line is skipped in pieces, never held whole: a 1 GB line costs no memory.
+    """
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield number, line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(SKIP_PIECE_BYTES)
+        yield number, None
 
 
 def _record(line: bytes, origin: str) -> RecordSource | Refusal:
@@ -144,3 +198,38 @@ def _record(line: bytes, origin: str) -> RecordSource | Refusal:
     if not has_raw:
         return Refusal(origin, f"record {record['id']!r} has neither 'raw_text' nor 'raw_html'")
     return RecordSource(record, origin)
+
+
+def _is_interop(path: Path) -> bool:
+    return path.name.lower().endswith(INTEROP_SUFFIXES)
+
+
+def _interop(path: Path) -> Iterator[Source | Refusal]:
+    # Imported here: the interop readers build their records on this module's classes.
+    from app.core.interop.detect import read_file  # noqa: PLC0415
+
+    yield from read_file(path)
+
+
+def _interop_count(path: Path) -> int:
+    from app.core.interop.detect import count_file  # noqa: PLC0415
+
+    return count_file(path)
+
+
+def _is_ground_truth(path: Path) -> bool:
+    from app.core.benchmark_gold import is_ground_truth  # noqa: PLC0415 (builds on this module)
+
+    return is_ground_truth(path)
+
+
+def _ground_truth(path: Path) -> Iterator[Source | Refusal]:
+    from app.core.benchmark_gold import benchmark_sources  # noqa: PLC0415
+
+    yield from benchmark_sources(path)
+
+
+def _ground_truth_count(path: Path) -> int:
+    from app.core.benchmark_gold import entry_count  # noqa: PLC0415
+
+    return entry_count(path)
