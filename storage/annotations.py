@@ -1,5 +1,8 @@
 """One user action on annotations = one committed transaction.
 
+A rewritten row's ``updated`` comes from ``next_version`` (``storage.clock``): later than the
+version it replaces even when this machine's clock is behind, so merge keeps the edit.
+
 Every function here commits before it returns, so when the window shows an action as
 done it is already in the file. Deleting is a tombstone (``deleted = 1``) and undoing a
 deletion clears it: rows are never removed, so merges see deletions too.
@@ -69,7 +72,7 @@ def set_spans_deleted(label_file: LabelFile, span_ids: Sequence[str], deleted: b
     now = utc_now()
     with label_file.transaction() as db:
         db.executemany(
-            "UPDATE spans SET deleted = ?, updated = ? WHERE id = ?",
+            "UPDATE spans SET deleted = ?, updated = next_version(updated, ?) WHERE id = ?",
             [(int(deleted), now, span_id) for span_id in span_ids],
         )
 
@@ -80,7 +83,8 @@ def relabel_span(label_file: LabelFile, span_id: str, label: str) -> None:
         if db.execute("SELECT 1 FROM labels WHERE name = ?", (label,)).fetchone() is None:
             raise AnnotationRefused(f"label {label!r} is not in this file's schema")
         db.execute(
-            "UPDATE spans SET label = ?, updated = ? WHERE id = ?", (label, utc_now(), span_id)
+            "UPDATE spans SET label = ?, updated = next_version(updated, ?) WHERE id = ?",
+            (label, utc_now(), span_id),
         )
 
 
@@ -95,7 +99,8 @@ def set_status(
         db.execute(
             "INSERT INTO document_status (id, doc_id, annotator, status, note, created, updated)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status,"
-            " note = coalesce(?, note), updated = excluded.updated, deleted = 0",
+            " note = coalesce(?, note), updated = next_version(updated, excluded.updated),"
+            " deleted = 0",
             (status_id(doc_id, annotator), doc_id, annotator, status, note or "", now, now, note),
         )
 

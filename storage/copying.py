@@ -123,10 +123,10 @@ def copy_annotations(
         db.execute(_upsert(table, alias, renamed=renamed, only_mapped=only_mapped))
 
 
-def _upsert(table: str, alias: str, *, renamed: bool, only_mapped: bool) -> str:
-    parent, columns, nullable = _ANNOTATION_TABLES[table]
-    source_columns = [f"s.{column}" for column in (parent, *columns)]
-    row_id = "s.id"
+def _source(table: str, alias: str, *, renamed: bool, only_mapped: bool) -> tuple[str, str, str]:
+    """How a source row of ``table`` reads: (its id, its parent's new id, the FROM clause)."""
+    parent = _ANNOTATION_TABLES[table][0]
+    row_id, parent_value = "s.id", f"s.{parent}"
     join = ""
     if table == "fact_slots":
         # Slots belong to facts, facts to documents: a slot follows its fact's document.
@@ -137,9 +137,44 @@ def _upsert(table: str, alias: str, *, renamed: bool, only_mapped: bool) -> str:
     if renamed or only_mapped:
         join += f" JOIN temp.id_map m ON m.old_id = {document}"
     if renamed and parent == "doc_id":
-        source_columns[0] = "m.new_id"
+        parent_value = "m.new_id"
         if table == "document_status":
             row_id = "status_id(m.new_id, s.annotator)"
+    return row_id, parent_value, f"{alias}.{table} s{join}"
+
+
+def parent_conflicts(
+    db: sqlite3.Connection, alias: str, *, renamed: bool, limit: int = 5
+) -> list[tuple[str, str, str, str]]:
+    """Source rows whose id the file already holds under another document (or fact).
+
+    Such rows are two records that happen to share an id: the union by id would keep one
+    and silently drop the other. Returned as (table, id, parent held, parent of the source
+    row), at most ``limit``; ``renamed`` as for ``copy_annotations``.
+    """
+    if renamed:
+        db.create_function("status_id", 2, status_id, deterministic=True)
+    found: list[tuple[str, str, str, str]] = []
+    for table in ANNOTATION_TABLES:
+        parent = _ANNOTATION_TABLES[table][0]
+        row_id, parent_value, source = _source(table, alias, renamed=renamed, only_mapped=False)
+        found.extend(
+            db.execute(
+                f"SELECT '{table}', t.id, t.{parent}, {parent_value} FROM {source}"
+                f" JOIN main.{table} t ON t.id = {row_id}"
+                f" WHERE t.{parent} IS NOT {parent_value} LIMIT ?",
+                (limit - len(found),),
+            )
+        )
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _upsert(table: str, alias: str, *, renamed: bool, only_mapped: bool) -> str:
+    parent, columns, nullable = _ANNOTATION_TABLES[table]
+    row_id, parent_value, source = _source(table, alias, renamed=renamed, only_mapped=only_mapped)
+    source_columns = [parent_value, *(f"s.{column}" for column in columns)]
     names = ", ".join(("id", parent, *columns))
     # updated first: the newest wins; the other columns only break ties.
     ranked = ("updated", *(c for c in columns if c != "updated"), parent)
@@ -148,7 +183,7 @@ def _upsert(table: str, alias: str, *, renamed: bool, only_mapped: bool) -> str:
     updates = ", ".join(f"{column} = excluded.{column}" for column in (parent, *columns))
     return (
         f"INSERT INTO {table} ({names}) SELECT {row_id}, {', '.join(source_columns)}"
-        f" FROM {alias}.{table} s{join} WHERE true"
+        f" FROM {source} WHERE true"
         f" ON CONFLICT (id) DO UPDATE SET {updates} WHERE {newer}"
     )
 

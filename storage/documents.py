@@ -11,6 +11,7 @@ from app.core.alignment import Segment
 from app.core.canonical import CANONICAL_FORM
 from app.core.document import FactRecord, PreparedDocument, SpanRecord, status_id
 from app.core.sources import Refusal
+from storage.text_index import index_document
 
 
 @dataclass
@@ -87,6 +88,8 @@ def _insert_document(db: sqlite3.Connection, doc: PreparedDocument, imported: st
         " VALUES (?, ?, ?, ?, ?)",
         [(doc.id, s.raw_start, s.raw_end, s.clean_start, s.clean_end) for s in doc.segments],
     )
+    # The corpus index is part of the format: kept current in the same transaction.
+    index_document(db, doc.id, doc.raw_text)
 
 
 def insert_spans(db: sqlite3.Connection, doc_id: str, spans: Sequence[SpanRecord]) -> int:

@@ -13,7 +13,9 @@ class NotALabelFile(LabelFileError):
     """The path holds something other than a usable Thresher label file.
 
     ``reason`` is one of ``missing``, ``empty``, ``not-sqlite``, ``truncated``,
-    ``other-application``, ``newer-version``, ``corrupt``, ``tampered``.
+    ``other-application``, ``newer-version``, ``corrupt``, ``tampered``, ``missing-values``
+    (a table lacks a column of the format, or a required column holds NULL), ``busy``
+    (another program held it longer than the wait for it).
     """
 
     def __init__(self, path: Path, reason: str, detail: str) -> None:

@@ -29,6 +29,8 @@ from app.core.gold_text import gold_clean_text
 from storage.documents import iter_document_records
 from storage.export_formats import FORMATS, ONE_ANSWER_FORMATS, Outputs
 from storage.labelfile import open_label_file
+from storage.output_file import unusable
+from storage.reports import GOLD_NOT_STARTED, gold_left_out, gold_states
 
 GOLD = "gold"
 ALL = "all"
@@ -65,6 +67,8 @@ class ExportOptions:
     labels: frozenset[str] | None = None
     splits: tuple[Split, ...] = ()
     seed: int = 0
+    include_unfinished: bool = False  # gold layer: also documents gold is not done with
+    shard_bytes: int = 256 * 1024 * 1024  # dataset folders: the most text per Parquet shard
 
 
 @dataclass
@@ -74,6 +78,7 @@ class ExportSummary:
     documents: int = 0
     spans: int = 0
     per_output: dict[Path, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)  # gold state -> documents
 
 
 def parse_split(text: str) -> tuple[Split, ...]:
@@ -136,7 +141,17 @@ def export_label_file(
         _check_against_file(db, options)
         db.execute("BEGIN")
         try:
-            return _write(db, output, options, progress)
+            if dataset_folder(output, options):
+                from storage.export_hf import export_folder  # noqa: PLC0415 (pyarrow on use)
+
+                try:
+                    summary = export_folder(db, output, options, progress)
+                except OSError as error:  # the folder's temporary copy is gone already
+                    raise unusable(output, error) from error
+            else:
+                summary = _write(db, output, options, progress)
+            summary.left_out = gold_left_out(db) if gold_done_only(options) else {}
+            return summary
         finally:
             db.execute("ROLLBACK")
 
@@ -147,17 +162,22 @@ def _write(
     names = [split.name for split in options.splits] or [""]
     paths = {name: split_path(output, name) if name else output for name in names}
     summary = ExportSummary()
-    with Outputs(options.format, paths) as outputs:
-        for record in iter_records(db, options):
-            name = names[0]
-            if options.splits:
-                name = split_of(options.splits, options.seed, record["raw_sha256"], record["id"])
-            outputs.write(name, record)
-            summary.documents += 1
-            summary.spans += len(record["spans"])
-            if progress is not None:
-                progress()
-        summary.per_output = {paths[name]: count for name, count in outputs.documents.items()}
+    try:
+        with Outputs(options.format, paths) as outputs:
+            for record in iter_records(db, options):
+                name = names[0]
+                if options.splits:
+                    name = split_of(
+                        options.splits, options.seed, record["raw_sha256"], record["id"]
+                    )
+                outputs.write(name, record)
+                summary.documents += 1
+                summary.spans += len(record["spans"])
+                if progress is not None:
+                    progress()
+            summary.per_output = {paths[name]: count for name, count in outputs.documents.items()}
+    except OSError as error:  # a full disk, read-only media ...: Outputs removed its files
+        raise unusable(output, error) from error
     return summary
 
 
@@ -165,11 +185,25 @@ def iter_records(db: sqlite3.Connection, options: ExportOptions) -> Iterator[dic
     """Every chosen document as a checked export record, in import order, one at a time."""
     where, parameters = _status_filter(options)
     annotator = None if options.layer == ALL else options.layer
+    states = gold_states(db) if options.layer == GOLD and options.include_unfinished else None
     for record in iter_document_records(
         db, annotator=annotator, where=where, parameters=parameters
     ):
         check_record(record)
+        if states is not None:  # --include-unfinished: each record says how far gold got
+            record["gold_state"] = states.get(record["id"], GOLD_NOT_STARTED)
         yield export_record(record, options)
+
+
+def dataset_folder(output: Path, options: ExportOptions) -> bool:
+    """True for a dataset-folder export: ``hf``, or a split ``jsonl``/``parquet`` into a folder."""
+    split_into_folder = bool(options.splits) and output.is_dir()
+    return options.format == "hf" or (options.format in ("jsonl", "parquet") and split_into_folder)
+
+
+def gold_done_only(options: ExportOptions) -> bool:
+    """True when only gold-done documents go out: the gold layer, no --status, by default."""
+    return options.layer == GOLD and options.status is None and not options.include_unfinished
 
 
 def export_record(record: dict[str, Any], options: ExportOptions) -> dict[str, Any]:
@@ -211,15 +245,16 @@ def _check_text(doc_id: str, what: str, item: dict[str, Any], texts: dict[str, s
 
 def _status_filter(options: ExportOptions) -> tuple[str, tuple[str, ...]]:
     """An SQL condition on ``documents d`` keeping what the layer marked ``--status``."""
-    if options.status is None:
+    status = "done" if gold_done_only(options) else options.status
+    if status is None:
         return "", ()
     condition = (
         "EXISTS (SELECT 1 FROM document_status s WHERE s.doc_id = d.id"
         " AND s.deleted = 0 AND s.status = ?"
     )
     if options.layer == ALL:
-        return condition + ")", (options.status,)
-    return condition + " AND s.annotator = ?)", (options.status, options.layer)
+        return condition + ")", (status,)
+    return condition + " AND s.annotator = ?)", (status, options.layer)
 
 
 def count_documents(source: Path, output: Path, options: ExportOptions) -> int:
@@ -249,6 +284,12 @@ def _check_request(source: Path, output: Path, options: ExportOptions) -> None:
     targets = [split_path(output, s.name) for s in options.splits] or [output]
     if any(target.resolve() == source.resolve() for target in targets):
         raise ExportRefused(f"{output} is the label file itself")
+    folder = next((path for path in (output, *targets) if path.is_dir()), None)
+    if folder is not None and not dataset_folder(output, options):
+        raise ExportRefused(
+            f"{folder} is a folder; -o names the file to write (only hf, and jsonl or"
+            " parquet with --split, write into a folder)"
+        )
 
 
 def _check_against_file(db: sqlite3.Connection, options: ExportOptions) -> None:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
 
-FORMATS = ("jsonl", "parquet", "lines", "spans", "articles")
+from storage.export_interop import JsonArray, labelstudio_rows, prodigy_rows
+from storage.output_file import new_temporary
+
+FORMATS = ("jsonl", "parquet", "lines", "spans", "articles", "hf", "labelstudio", "prodigy")
 # One label per raw line, one article per document: they need a single layer.
 ONE_ANSWER_FORMATS = ("lines", "articles")
 KEEP = "keep"
@@ -114,6 +116,8 @@ ROWS: dict[str, Callable[[Row], Iterator[Row]]] = {
     "lines": line_rows,
     "spans": span_rows,
     "articles": article_rows,
+    "labelstudio": labelstudio_rows,
+    "prodigy": prodigy_rows,
 }
 
 
@@ -161,18 +165,9 @@ def _writer(format_name: str, path: Path, temporary: Path) -> _Writer:
         return ParquetRows(temporary, parquet_table)
     if format_name == "articles":
         return _ArticleObject(temporary)
+    if format_name == "labelstudio":
+        return JsonArray(temporary)
     return _JsonLines(temporary)
-
-
-def _new_temporary(path: Path) -> Path:
-    """A new, empty hidden file beside ``path``, with the permissions the umask gives."""
-    while True:
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-        try:
-            os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        except FileExistsError:
-            continue
-        return temporary
 
 
 class Outputs:
@@ -189,7 +184,7 @@ class Outputs:
     def __enter__(self) -> Outputs:
         try:
             for name, path in self._paths.items():
-                temporary = _new_temporary(path)
+                temporary = new_temporary(path)  # and clean up after killed runs
                 self._temporary[name] = temporary
                 self._writers[name] = _writer(self._format, path, temporary)
         except BaseException:
@@ -215,11 +210,11 @@ class Outputs:
         try:
             for writer in self._writers.values():
                 writer.close()
+            for name, temporary in self._temporary.items():
+                os.replace(temporary, self._paths[name])
         except BaseException:
-            self._discard()
+            self._discard()  # no temporary left, whole or not
             raise
-        for name, temporary in self._temporary.items():
-            os.replace(temporary, self._paths[name])
 
     def _discard(self) -> None:
         for writer in self._writers.values():

@@ -4,7 +4,8 @@ A fact is a row of ``facts``; each filled slot is a row of ``fact_slots`` with i
 evidence (layer and range, the text taken from the document) and/or a normalised value.
 The window keeps one live row per role: setting a slot updates that row, clearing it
 tombstones it. Deleting a fact tombstones the fact (its slots stay, so undo is exact and
-a merge carries the deletion).
+a merge carries the deletion). A rewritten row's ``updated`` is ``next_version`` of the
+old one (``storage.clock``), so it always sorts after what it replaces.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def set_facts_deleted(label_file: LabelFile, fact_ids: Sequence[str], deleted: b
     now = utc_now()
     with label_file.transaction() as db:
         db.executemany(
-            "UPDATE facts SET deleted = ?, updated = ? WHERE id = ?",
+            "UPDATE facts SET deleted = ?, updated = next_version(updated, ?) WHERE id = ?",
             [(int(deleted), now, fact_id) for fact_id in fact_ids],
         )
 
@@ -79,7 +80,9 @@ def set_slot(
         if state is None or (not state.has_evidence and state.value is None):
             if row is not None:
                 db.execute(
-                    "UPDATE fact_slots SET deleted = 1, updated = ? WHERE id = ?", (now, row[0])
+                    "UPDATE fact_slots SET deleted = 1, updated = next_version(updated, ?)"
+                    " WHERE id = ?",
+                    (now, row[0]),
                 )
         else:
             text = _evidence_text(db, doc_id, state)
@@ -94,10 +97,12 @@ def set_slot(
             else:
                 db.execute(
                     "UPDATE fact_slots SET layer = ?, start = ?, end = ?, text = ?, value = ?,"
-                    " annotator = ?, updated = ? WHERE id = ?",
+                    " annotator = ?, updated = next_version(updated, ?) WHERE id = ?",
                     (*values, row[0]),
                 )
-        db.execute("UPDATE facts SET updated = ? WHERE id = ?", (now, fact_id))
+        db.execute(
+            "UPDATE facts SET updated = next_version(updated, ?) WHERE id = ?", (now, fact_id)
+        )
     return previous
 
 

@@ -29,7 +29,7 @@ from app.core.adjudication import (
     is_reserved_annotator,
     span_key,
 )
-from app.core.document import FactRecord, SlotRecord, SpanRecord
+from app.core.document import FactRecord, SlotRecord, SpanRecord, status_id
 from storage.annotations import document_spans
 from storage.documents import insert_facts, insert_spans
 from storage.facts import document_facts
@@ -96,6 +96,7 @@ class AutoOutcome:
     written: GoldWrite
     open_disagreements: int
     open_majority: int  # majority items not copied (by a unanimous-only pass)
+    marked_done: bool = False  # nothing was left to decide, so gold's status became done
 
 
 def read_document_labels(db: sqlite3.Connection, doc_id: str) -> DocumentLabels:
@@ -173,11 +174,13 @@ def set_gold_deleted(
     now = utc_now()
     with label_file.transaction() as db:
         db.executemany(
-            "UPDATE spans SET deleted = ?, updated = ? WHERE id = ? AND annotator = ?",
+            "UPDATE spans SET deleted = ?, updated = next_version(updated, ?)"
+            " WHERE id = ? AND annotator = ?",
             [(int(deleted), now, span_id, GOLD) for span_id in span_ids],
         )
         db.executemany(
-            "UPDATE facts SET deleted = ?, updated = ? WHERE id = ? AND annotator = ?",
+            "UPDATE facts SET deleted = ?, updated = next_version(updated, ?)"
+            " WHERE id = ? AND annotator = ?",
             [(int(deleted), now, fact_id, GOLD) for fact_id in fact_ids],
         )
 
@@ -193,7 +196,31 @@ def auto_accept(label_file: LabelFile, doc_id: str, level: Level) -> AutoOutcome
         spans, facts = labels.records_of(labels.adjudication().agreed(level))
         written = _accept(db, doc_id, spans, facts)
         after = read_document_labels(db, doc_id).adjudication()
-    return AutoOutcome(written, len(after.open_items()), len(after.open_items(Level.MAJORITY)))
+        open_items, open_majority = len(after.open_items()), len(after.open_items(Level.MAJORITY))
+        marked = not open_items and not open_majority and _mark_gold_done(db, doc_id)
+    return AutoOutcome(written, open_items, open_majority, marked)
+
+
+def _mark_gold_done(db: sqlite3.Connection, doc_id: str) -> bool:
+    """Give gold the status done on ``doc_id``, unless gold already has a status there.
+
+    A status the lead set (done, flagged, skipped) is the lead's word and stays; only a
+    document gold never marked (or marked todo) becomes done.
+    """
+    row = db.execute(
+        "SELECT status FROM document_status WHERE doc_id = ? AND annotator = ? AND deleted = 0",
+        (doc_id, GOLD),
+    ).fetchone()
+    if row is not None and row[0] != "todo":
+        return False
+    now = utc_now()
+    db.execute(
+        "INSERT INTO document_status (id, doc_id, annotator, status, note, created, updated)"
+        " VALUES (?, ?, ?, 'done', '', ?, ?) ON CONFLICT (id) DO UPDATE SET"
+        " status = 'done', updated = next_version(updated, excluded.updated), deleted = 0",
+        (status_id(doc_id, GOLD), doc_id, GOLD, now, now),
+    )
+    return True
 
 
 def _accept(

@@ -4,7 +4,8 @@ Settings (ARCHITECTURE, "The label file"; FIELD-NOTES, "SQLite"): WAL with
 ``synchronous=FULL`` so a committed action survives a power cut, ``busy_timeout`` and
 ``BEGIN IMMEDIATE`` so two processes never fail mid-action with SQLITE_BUSY, and
 ``trusted_schema=OFF`` because a label file may come from someone else. Closing
-checkpoints the WAL so the one ``.db`` file is complete when it is copied.
+checkpoints the WAL so the one ``.db`` file is complete when it is copied, and leaves it
+in rollback-journal mode, so read-only commands leave no ``-wal``/``-shm`` files beside it.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from app import __version__
 from app.core.canonical import CANONICAL_FORM
 from app.core.labelschema import LabelSchema
+from storage import clock
 from storage.errors import LabelFileError, NotALabelFile, ReadOnlyLabelFile, WriteFailed
 from storage.header import check_label_file
+from storage.record_checks import required_nulls, structure_problems
 from storage.schema import (
     APPLICATION_ID,
     EXPECTED_TABLES,
@@ -36,8 +38,8 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def utc_now() -> str:
-    """The timestamp format of every ``created``/``updated`` column: sortable ISO-8601 UTC."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The wall clock as the format's timestamp (``storage.clock``; long imported from here)."""
+    return clock.utc_now()
 
 
 class LabelFile:
@@ -85,6 +87,7 @@ class LabelFile:
             # and is read next time, so closing still succeeds.
             with contextlib.suppress(sqlite3.OperationalError):
                 self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                _rest_in_rollback_mode(self.connection)
         self.connection.close()
         self.closed = True
 
@@ -95,25 +98,49 @@ class LabelFile:
         self.close()
 
 
-def open_label_file(path: Path, *, read_only: bool = False) -> LabelFile:
+def _rest_in_rollback_mode(connection: sqlite3.Connection) -> None:
+    """Leave the file in rollback-journal mode while nobody writes it.
+
+    A read-only connection to a WAL-mode file makes empty ``-wal`` and ``-shm`` files it
+    may not remove, so ``thresher stats`` would leave them beside the file. In rollback
+    mode at rest, readers need neither; the next writer turns WAL back on. When another
+    connection is open the switch fails at once (no waiting) and the file stays in WAL
+    mode, which is as safe.
+    """
+    connection.execute("PRAGMA busy_timeout = 0")
+    connection.execute("PRAGMA journal_mode = DELETE")
+
+
+def open_label_file(path: Path, *, read_only: bool = False, rows: bool = True) -> LabelFile:
     """Open an existing label file, migrating it forward if it is older.
+
+    ``rows=False`` (``thresher validate`` only) skips the check that the format's tables
+    have their columns and no NULL where a value is required, so they can be listed.
 
     Raises:
         NotALabelFile: the path is missing, empty, not SQLite, truncated, another
-            application's database or from a newer Thresher. Its bytes are unchanged.
+            application's database, from a newer Thresher, or holds a NULL where the
+            format requires a value. Its bytes are unchanged.
     """
     check_label_file(path)
     if not read_only:
         # Judge the file through a read-only connection first: closing a writable one
         # checkpoints the WAL, which would change a refused file's bytes.
-        _checked_connection(path, read_only=True, for_writing=True).close()
-    connection = _checked_connection(path, read_only=read_only, for_writing=not read_only)
+        _checked_connection(path, read_only=True, for_writing=True, rows=True).close()
+    connection = _checked_connection(
+        path, read_only=read_only, for_writing=not read_only, rows=rows and read_only
+    )
     try:
         if not read_only:
             _configure_for_writing(connection)
             _migrate(connection)
     except sqlite3.DatabaseError as error:
         connection.close()
+        if "locked" in str(error) or "busy" in str(error):
+            # Turning WAL on waits for readers; one reading for longer than the timeout.
+            raise NotALabelFile(
+                path, "busy", f"another program is using it ({error}); try again shortly"
+            ) from error
         raise NotALabelFile(path, "corrupt", f"is a damaged label file ({error})") from error
     except BaseException:
         connection.close()
@@ -121,12 +148,16 @@ def open_label_file(path: Path, *, read_only: bool = False) -> LabelFile:
     return LabelFile(path, connection, read_only)
 
 
-def _checked_connection(path: Path, *, read_only: bool, for_writing: bool) -> sqlite3.Connection:
+def _checked_connection(
+    path: Path, *, read_only: bool, for_writing: bool, rows: bool = False
+) -> sqlite3.Connection:
     """A connection to ``path`` once its identity and schema objects are found acceptable."""
     connection = _connect(path, read_only=read_only)
     try:
         _verify_identity(path, connection)
         _refuse_tampering(path, connection, read_only=not for_writing)
+        if rows:
+            _refuse_missing_values(path, connection)
     except sqlite3.DatabaseError as error:
         connection.close()
         raise NotALabelFile(path, "corrupt", f"is a damaged label file ({error})") from error
@@ -185,6 +216,7 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA trusted_schema = OFF")
     connection.execute("PRAGMA foreign_keys = ON")
+    clock.install(connection)
     return connection
 
 
@@ -199,6 +231,8 @@ def _on_read_only_media(path: Path) -> bool:
 
 
 def _configure_for_writing(connection: sqlite3.Connection) -> None:
+    # A file rests in rollback mode (see ``close``): turning WAL on waits (busy_timeout)
+    # for readers between their reads; when another writer turned it on first, it is a no-op.
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = FULL")
 
@@ -249,8 +283,31 @@ def _refuse_tampering(path: Path, connection: sqlite3.Connection, *, read_only: 
                 path,
                 "tampered",
                 f"holds {'; '.join(strange)}; not opened for writing (it could run on our"
-                " edits). Open it read-only to look at it (thresher show, thresher validate)",
+                " edits). Open it read-only to look at it (thresher show, thresher validate),"
+                f" or write a clean copy of its labels: thresher copy {path} -o CLEAN.db",
             )
+
+
+def _refuse_missing_values(path: Path, connection: sqlite3.Connection) -> None:
+    """Refuse a file lacking a column of the format, or holding NULL where one is required.
+
+    Such a file was edited around SQLite's constraints (``writable_schema``); every reader
+    assumes the format, so it is refused here, in one message, rather than failing later
+    in whichever reader meets the row. One quick scan per table (about 0.2 s a million
+    spans); ``thresher validate`` reads deeper.
+    """
+    (version,) = connection.execute("PRAGMA user_version").fetchone()
+    if version == 0:
+        return  # a file being created: no tables yet
+    older = version < SCHEMA_VERSION
+    problems = structure_problems(connection, older=older) or required_nulls(connection, 1)
+    if problems:
+        raise NotALabelFile(
+            path,
+            "missing-values",
+            f"is not usable: {problems[0]} (the format requires a value there);"
+            f" thresher validate {path} lists every problem",
+        )
 
 
 def _migrate(connection: sqlite3.Connection) -> None:

@@ -29,9 +29,11 @@ def try_writer_lock(path: Path) -> WriterLock | None:
     """Take the writer lock of label file ``path``, or None if another process has it.
 
     None also when the lock file cannot be made (a read-only folder): that file cannot be
-    written anyway.
+    written anyway. The lock sits beside the file's real path, symlinks resolved, so a
+    link to the file (or a path through a linked folder) meets the same lock.
     """
-    lock_path = path.with_name(path.name + ".lock")
+    real = path.resolve()
+    lock_path = real.with_name(real.name + ".lock")
     try:
         descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:

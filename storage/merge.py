@@ -8,6 +8,8 @@ beside it and renamed into place at the end, so an interrupted merge leaves no h
   naming the ids and files, unless ``keep_conflicts``: then every variant is kept under
   ``ID#HASH12`` (the first 12 hex digits of its raw-text hash), whichever file it came from.
 - Annotation rows are a union by id, the newest version winning (``storage.copying``).
+  Times that are not timestamps, and one id on two documents or in two tables, are
+  refused (``storage.merge_checks``).
 """
 
 from __future__ import annotations
@@ -19,18 +21,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.labelschema import LabelSchema
+from storage.active_time import copy_active_time
 from storage.copying import (
     ANNOTATION_TABLES,
     attached,
     copy_annotations,
     copy_documents,
     fill_id_map,
+    parent_conflicts,
 )
 from storage.errors import MergeRefused
 from storage.labelfile import LabelFile, create_label_file, open_label_file
+from storage.merge_checks import (
+    refuse_bad_records,
+    refuse_parent_conflicts,
+    refuse_shared_ids,
+    rows_break_format,
+)
+from storage.output_file import remove_stale_temporaries, temporary_path
 from storage.schema import SCHEMA_VERSION
 from storage.schema_merge import merge_schemas
 from storage.schema_rows import read_label_schema
+from storage.text_index import rebuild_text_index
 from storage.validate import absurd_rows, unexpected_objects
 
 Progress = Callable[[int, int, Path], None]
@@ -82,7 +94,8 @@ def merge_label_files(
     read = [_read_input(path) for path in inputs]
     schema = merge_schemas([(item.path, item.schema) for item in read])
     chosen, renamed = _plan_documents(read, keep_conflicts)
-    partial = output.with_name(f".{output.name}.merging-{os.getpid()}")
+    partial = temporary_path(output, "merging")
+    remove_stale_temporaries(output, "merging", database=True)  # what killed merges left
     remove_database(partial)
     try:
         with create_label_file(partial, owner=owner, schema=schema) as label_file:
@@ -115,13 +128,17 @@ def _read_input(path: Path) -> _Input:
             )
         strange = list(unexpected_objects(db))
         if strange:
-            raise MergeRefused(f"{path}: not merged, it holds {'; '.join(strange)}")
+            raise MergeRefused(
+                f"{path}: not merged, it holds {'; '.join(strange)};"
+                f" thresher copy {path} -o CLEAN.db writes a copy without them"
+            )
         absurd = absurd_rows(db)
         if absurd:
             raise MergeRefused(
                 f"{path}: not merged, values outside their ranges in {', '.join(absurd)}"
                 " (thresher validate lists every problem)"
             )
+        refuse_bad_records(path, db)
         documents = {row[0]: tuple(row[1:]) for row in db.execute(_DOCUMENT_KEY)}
         return _Input(path, label_file.owner, read_label_schema(db), documents)
 
@@ -178,21 +195,35 @@ def _copy_inputs(
         if progress is not None:
             progress(index + 1, 2 * len(read), item.path)
         owned = _owned(item, index, chosen)
-        with attached(db, item.path) as alias, label_file.transaction():
+        with (
+            attached(db, item.path) as alias,
+            rows_break_format(item.path),
+            label_file.transaction(),
+        ):
             fill_id_map(db, [(doc, _new_id(doc, key, renamed)) for doc, key in owned])
             copy_documents(db, alias)
     for index, item in enumerate(read):
         if progress is not None:
             progress(len(read) + index + 1, 2 * len(read), item.path)
         mapping = [(doc, _new_id(doc, key, renamed)) for doc, key in item.documents.items()]
-        with attached(db, item.path) as alias, label_file.transaction():
+        with (
+            attached(db, item.path) as alias,
+            rows_break_format(item.path),
+            label_file.transaction(),
+        ):
             fill_id_map(db, mapping)
-            copy_annotations(db, alias, renamed=any(doc in renamed for doc, _ in mapping))
+            moved = any(doc in renamed for doc, _ in mapping)
+            paths = [entry.path for entry in read]
+            refuse_parent_conflicts(parent_conflicts(db, alias, renamed=moved), paths, index)
+            copy_annotations(db, alias, renamed=moved)
+            copy_active_time(db, alias)
+    refuse_shared_ids(db, [entry.path for entry in read])
     with label_file.transaction():
         db.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('merged_from', ?)",
             (json.dumps(_sources(read), ensure_ascii=False, sort_keys=True),),
         )
+        rebuild_text_index(db)  # derived from the texts: rebuilt, never merged
     db.execute("PRAGMA synchronous = FULL")
     # One self-contained file to rename: no WAL beside it.
     db.execute("PRAGMA journal_mode = DELETE")

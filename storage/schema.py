@@ -10,7 +10,7 @@ from __future__ import annotations
 
 # "THRS" in ASCII: sits in the SQLite header at byte 68, readable without opening the file.
 APPLICATION_ID = 0x54485253
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMAT_NAME = "thresher-label-file"
 
 _V1 = """
@@ -127,8 +127,49 @@ CREATE TABLE document_status (
 );
 """
 
+# Version 2: the corpus text index (``thresher find``) and active time per document.
+# The index is derived data: a trigram FTS5 table holding no text of its own
+# (``content=''``), keyed by ``text_index_documents.id``, an INTEGER PRIMARY KEY so that
+# VACUUM never renumbers it. It is rebuilt (never merged) from ``documents.raw_text``.
+TEXT_INDEX_DEFINITION = (
+    "CREATE VIRTUAL TABLE text_index USING fts5(raw_text, tokenize = 'trigram',"
+    " content = '', columnsize = 0, detail = 'none')"
+)
+TEXT_INDEX_SHADOW_TABLES = ("text_index_data", "text_index_idx", "text_index_config")
+# Empties and refills the index from every document, in import order.
+TEXT_INDEX_REBUILD = (
+    "DELETE FROM text_index_documents",
+    "INSERT INTO text_index (text_index) VALUES ('delete-all')",
+    "INSERT INTO text_index_documents (doc_id) SELECT id FROM documents ORDER BY rowid",
+    "INSERT INTO text_index (rowid, raw_text) SELECT t.id, d.raw_text"
+    " FROM text_index_documents t JOIN documents d ON d.id = t.doc_id",
+)
+
+_V2 = f"""
+CREATE TABLE text_index_documents (
+    id     INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE REFERENCES documents(id)
+);
+
+{TEXT_INDEX_DEFINITION};
+
+CREATE TABLE active_time (
+    id        TEXT PRIMARY KEY,
+    doc_id    TEXT NOT NULL REFERENCES documents(id),
+    annotator TEXT NOT NULL,
+    seconds   REAL NOT NULL CHECK (seconds >= 0),
+    created   TEXT NOT NULL,
+    updated   TEXT NOT NULL,
+    deleted   INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+    UNIQUE (doc_id, annotator)
+);
+
+"""
+# A file migrated from version 1 gets the index of the documents it already holds.
+_V2 += "".join(f"\n{statement};\n" for statement in TEXT_INDEX_REBUILD[2:])
+
 # MIGRATIONS[n] moves a file from version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 
 # Everything a valid file of the current version holds; anything else is unexpected.
 EXPECTED_TABLES = frozenset(
@@ -143,6 +184,10 @@ EXPECTED_TABLES = frozenset(
         "facts",
         "fact_slots",
         "document_status",
+        "text_index_documents",
+        "text_index",
+        *TEXT_INDEX_SHADOW_TABLES,
+        "active_time",
     }
 )
 EXPECTED_INDEXES = frozenset({"spans_by_document", "facts_by_document", "fact_slots_by_fact"})

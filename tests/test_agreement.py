@@ -452,7 +452,14 @@ def test_means_skip_undefined_pairs_and_json_has_every_figure() -> None:
         "kappa": None,
     }
     assert shape["progress"] == [
-        {"annotator": "kim", "done": 2, "assigned": 4, "spans": 1, "facts": 0}
+        {
+            "annotator": "kim",
+            "done": 2,
+            "assigned": 4,
+            "spans": 1,
+            "facts": 0,
+            "median_active_seconds": None,
+        }
     ]
     assert report.progress[0].share_done == 0.5
 

@@ -373,7 +373,9 @@ def test_repeated_lines_counts_each_document_once() -> None:
 
 
 def test_registry_names_and_cleaners() -> None:
-    assert CLEANER_NAMES == ("trafilatura", "lines", "none", "external")
+    names = ("trafilatura", "lines", "none", "external")
+    library = ("resiliparse", "readability", "justext")  # optional extras
+    assert (*names, *library) == CLEANER_NAMES
     for name in ("trafilatura", "lines", "none"):
         cleaner = get_cleaner(name)
         assert cleaner.name == name
@@ -389,7 +391,7 @@ def test_get_cleaner_external_explains() -> None:
 
 def test_get_cleaner_unknown_names_the_valid_ones() -> None:
     with pytest.raises(ValueError, match="trafilatura, lines, none, external"):
-        get_cleaner("readability")
+        get_cleaner("boilerpipe")
 
 
 def test_none_returns_raw() -> None:

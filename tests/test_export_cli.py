@@ -34,7 +34,8 @@ def test_every_format_is_written_and_loads(
         ("spans", "spans.jsonl"),
         ("articles", "articles.json"),
     ):
-        assert main(["export", str(merged), "-o", str(tmp_path / name), "--format", fmt]) == 0
+        argv = ["export", str(merged), "-o", str(tmp_path / name), "--format", fmt]
+        assert main([*argv, "--include-unfinished"]) == 0  # half the gold is not done
         out = capsys.readouterr().out
         assert f"{name}: 6 documents, 8 spans (layer gold, format {fmt})" in out
     assert len(read_jsonl(tmp_path / "gold.jsonl")) == 6
@@ -67,7 +68,8 @@ def test_a_corrupted_span_exits_1_naming_it_and_writes_nothing(
         db.execute("UPDATE spans SET text = '어제' WHERE id = ?", (span_id,))
     db.close()
     out = tmp_path / "gold.parquet"
-    assert main(["export", str(merged), "-o", str(out), "--format", "parquet"]) == 1
+    argv = ["export", str(merged), "-o", str(out), "--format", "parquet"]
+    assert main([*argv, "--include-unfinished"]) == 1  # the corrupted span is on unfinished gold
     error = capsys.readouterr().err
     assert EMOJI_DOC in error and span_id in error
     assert "'어제'" in error and "'오늘'" in error and "nothing was written" in error

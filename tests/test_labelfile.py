@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from app.cli import main
 from app.core.labelschema import default_schema
+from app.gui.opened_file import open_for_review
+from app.ingest import ImportOptions, import_sources
+from storage.annotations import NewSpan, add_spans
 from storage.errors import LabelFileError, NotALabelFile, ReadOnlyLabelFile
 from storage.labelfile import LabelFile, create_label_file, open_label_file
 from storage.schema import APPLICATION_ID, SCHEMA_VERSION
@@ -152,3 +156,53 @@ def test_an_older_file_is_migrated_forward(tmp_path: Path) -> None:
     tables = {row[0] for row in opened.connection.execute("SELECT name FROM sqlite_master")}
     assert {"documents", "spans", "facts", "fact_slots", "document_status"} <= tables
     opened.close()
+
+
+def test_a_symlink_to_the_file_meets_the_same_writer_lock(tmp_path: Path) -> None:
+    real = tmp_path / "real" / "team.db"
+    create_label_file(real, owner="kim", schema=default_schema()).close()
+    (tmp_path / "link.db").symlink_to(real)
+    (tmp_path / "folder").symlink_to(real.parent, target_is_directory=True)
+    first = open_for_review(real, "kim")
+    try:
+        assert not first.read_only_reason
+        for other in (tmp_path / "link.db", tmp_path / "folder" / "team.db"):
+            second = open_for_review(other, "lee")
+            try:
+                assert second.read_only_reason == "another Thresher window is editing it"
+                assert second.label_file.read_only
+            finally:
+                second.close()
+    finally:
+        first.close()
+    third = open_for_review(tmp_path / "link.db", "lee")  # the lock went with the first
+    try:
+        assert not third.read_only_reason
+    finally:
+        third.close()
+    assert not (tmp_path / "link.db.lock").exists()
+
+
+def test_read_only_commands_leave_nothing_beside_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    samples = Path(__file__).resolve().parents[1] / "resources" / "samples"
+    doc = "000_8badc66364e1a625"
+    path = tmp_path / "team.db"
+    with create_label_file(path, owner="kim", schema=default_schema()) as label_file:
+        import_sources(label_file, [samples / f"{doc}.txt"], ImportOptions("kim"))
+        add_spans(label_file, doc, [NewSpan("raw", 0, 5, "nav")], "kim")
+    out = tmp_path / "out" / "gold.jsonl"
+    for command in (
+        ["show", str(path), doc],
+        ["stats", str(path)],
+        ["validate", str(path)],
+        ["agreement", str(path)],
+        ["evaluate", str(path)],
+        ["export", str(path), "-o", str(out), "--format", "jsonl", "--layer", "all"],
+    ):
+        main(command)
+        assert [p.name for p in tmp_path.iterdir() if p.name != "out"] == ["team.db"], command
+    capsys.readouterr()
+    with open_label_file(path) as label_file:  # writing turns WAL on again
+        assert label_file.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

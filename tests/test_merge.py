@@ -138,11 +138,11 @@ def test_the_newest_version_and_tombstones_travel(tmp_path: Path, three: list[Pa
     shutil.copyfile(base, later)
     with open_label_file(later) as label_file, label_file.transaction() as db:
         db.execute(
-            "UPDATE spans SET deleted = 1, updated = '2999-01-01T00:00:00Z'"
+            "UPDATE spans SET deleted = 1, updated = '2999-01-01T00:00:00.000000Z'"
             " WHERE annotator = 'park'"
         )
         db.execute(
-            "UPDATE spans SET label = 'comment', updated = '2999-01-01T00:00:00Z'"
+            "UPDATE spans SET label = 'comment', updated = '2999-01-01T00:00:00.000000Z'"
             " WHERE annotator = 'kim' AND start = 100"
         )
     for order in ([base, later], [later, base]):

@@ -2,8 +2,9 @@
 
 Each example copies one base file three times and edits each copy on its own, as three
 annotators' laptops would: new spans (some under the same id with other content), labels
-changed, spans deleted and restored, statuses set. Timestamps come from a tiny set, so equal
-``updated`` values, where only the content can decide, happen often.
+changed, spans deleted and restored, statuses set. Timestamps are generated clocks: most
+come from a tiny set, so equal ``updated`` values, where only the content can decide,
+happen often; the rest are anywhere from 1970 to 9999, as skewed clocks would write them.
 """
 
 from __future__ import annotations
@@ -24,14 +25,19 @@ from app.ingest import ImportOptions, import_sources
 from storage.annotations import NewSpan, add_spans
 from storage.labelfile import create_label_file
 from storage.merge import merge_label_files
+from tests.test_clock import moments
 from tests.test_merge import dump
 
 SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
 LABELS = ("nav", "ad", "comment")
-TIMES = tuple(f"2030-01-01T00:00:0{second}Z" for second in range(3))
+TIMES = (
+    *(f"2030-01-01T00:00:0{second}.000000Z" for second in range(3)),
+    "2099-06-01T12:00:00.000000Z",  # an annotator whose clock ran ahead
+    "1999-01-01T00:00:00.000000Z",  # ... and one whose clock ran behind
+)
 ANNOTATORS = ("kim", "lee")
 
-times = st.sampled_from(TIMES)
+times = st.one_of(st.sampled_from(TIMES), st.sampled_from(TIMES), moments)
 edit = st.one_of(
     st.tuples(st.just("relabel"), st.integers(0, 3), st.sampled_from(LABELS), times),
     st.tuples(st.just("delete"), st.integers(0, 3), st.booleans(), times),

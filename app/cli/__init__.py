@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -11,20 +12,25 @@ from pathlib import Path
 from app import __version__
 from app.cli.adjudicate import add_adjudicate_command
 from app.cli.agreement import add_agreement_command
+from app.cli.copy import add_copy_command
 from app.cli.demo import add_demo_command
 from app.cli.evaluate import add_evaluate_command
 from app.cli.export import add_export_command
+from app.cli.find import add_find_command
 from app.cli.importing import add_import_command
+from app.cli.sample import add_sample_command
 from app.cli.team import add_team_commands
+from app.cli.train import add_train_command
 from app.cli.window_entry import launch_window
 from app.core.cleaners import CLEANER_NAMES
 from storage.documents import read_document_record
 from storage.errors import LabelFileError
 from storage.labelfile import open_label_file
-from storage.reports import file_stats
+from storage.reports import file_stats, gold_line
 from storage.validate import validate
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command that stopped so
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -88,10 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", type=Path, help="the label file")
     add_team_commands(commands)
+    add_copy_command(commands)
     add_export_command(commands)
+    add_find_command(commands)
     add_agreement_command(commands)
     add_adjudicate_command(commands)
     add_evaluate_command(commands)
+    add_train_command(commands)
+    add_sample_command(commands)
     add_demo_command(commands)
     opener = _add(
         commands, "open", _open, "open a label file in the review window", "thresher open team.db"
@@ -124,7 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = getattr(args, "handler", _open_last)
     try:
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # a reader gone early shows here, not at the interpreter's exit
+        return status
+    except BrokenPipeError:
+        return _reader_gone()
     except LabelFileError as error:
         print(f"thresher: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -133,6 +147,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             "\nthresher: interrupted; everything reported as saved is in the file", file=sys.stderr
         )
         return 130
+
+
+def _reader_gone() -> int:
+    """The output's reader left (``thresher show ... | head``): stop quietly, as SIGPIPE would.
+
+    Python ignores SIGPIPE, so the write raised instead; what is still buffered goes to
+    /dev/null, or flushing it at exit would raise again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (tests pass a StringIO)
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def _open(args: argparse.Namespace) -> int:
@@ -166,13 +195,14 @@ def _stats(args: argparse.Namespace) -> int:
     print("  labels:     " + (_pairs(stats["labels"]) or "-"))
     print("  annotators: " + (", ".join(stats["annotators"]) or "-"))
     print("  cleaners:   " + _pairs(stats["cleaners"]))
+    print("  gold:       " + gold_line(stats["gold"]))
     if stats["aligned_share"] is not None:
         print(f"  aligned:    {stats['aligned_share']:.1%} of clean text on average")
     return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
-    with open_label_file(args.file, read_only=True) as label_file:
+    with open_label_file(args.file, read_only=True, rows=False) as label_file:
         problems = validate(label_file.connection)
     for problem in problems:
         print(f"{args.file}: {problem}")

@@ -40,7 +40,9 @@ Looks at the documents labelled by two or more annotators (a status "done", or a
 or fact). Identical spans (layer, range, label) and identical facts (type and every slot)
 are one item. --auto copies the agreed items into the gold layer (annotator "gold"), one
 transaction per document; what gold already holds is not copied again, so a second run
-copies nothing. Disagreements are left for the review mode of the window (thresher open,
+copies nothing. A document with nothing left to decide is marked done in gold (unless
+gold already has a status there); only gold-done documents go into a default gold
+export. Disagreements are left for the review mode of the window (thresher open,
 then Ctrl+R). Exit status: 0 done, 2 unusable or read-only label file."""
 
 
@@ -73,6 +75,7 @@ class _Tally:
     copied_spans: int = 0
     copied_facts: int = 0
     already: int = 0
+    marked_done: int = 0  # documents whose gold became done: nothing left to decide
     agreed_left: dict[Level, int] = field(default_factory=lambda: dict.fromkeys(Level, 0))
     disagreements: dict[str, int] = field(default_factory=dict)  # doc id -> open ones
 
@@ -109,6 +112,7 @@ def _run(label_file: LabelFile, level: Level | None, stream: TextIO) -> tuple[_T
             tally.copied_spans += len(outcome.written.span_ids)
             tally.copied_facts += len(outcome.written.fact_ids)
             tally.already += outcome.written.already
+            tally.marked_done += outcome.marked_done
             tally.agreed_left[Level.MAJORITY] += outcome.open_majority
             open_count = outcome.open_disagreements
         if open_count:
@@ -131,6 +135,7 @@ def _print_report(path: Path, level: Level | None, tally: _Tally, alone: int, ou
             f" {tally.copied_facts} facts)"
         )
         print(f"  already in gold:    {tally.already} items")
+        print(f"  marked gold done:   {tally.marked_done} documents (nothing left to decide)")
         if level is Level.UNANIMOUS and tally.agreed_left[Level.MAJORITY]:
             print(
                 f"  majority items left: {tally.agreed_left[Level.MAJORITY]}"

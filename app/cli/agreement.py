@@ -16,6 +16,7 @@ from typing import TextIO
 
 from app.core.agreement import AgreementReport, FactAgreement, LabelAgreement
 from app.progress import Progress
+from storage.active_time import median_active_seconds
 from storage.agreement_read import agreement_report
 from storage.labelfile import open_label_file
 from storage.schema_rows import read_label_schema
@@ -76,6 +77,7 @@ def run_agreement(args: argparse.Namespace) -> int:
             progress=lambda n, total, doc_id: _advance(shown, n, total, doc_id),
         )
         shown.finish()
+        report = report.with_active_time(median_active_seconds(label_file.connection))
     if args.json:
         print(
             json.dumps({"file": str(args.file), **report.as_json()}, ensure_ascii=False, indent=2)
@@ -171,12 +173,26 @@ def _print_progress(report: AgreementReport, out: TextIO) -> None:
         return
     _table(
         out,
-        ["annotator", "done/assigned", "spans", "facts"],
+        ["annotator", "done/assigned", "spans", "facts", "active/doc"],
         [
-            [row.annotator, f"{row.done}/{row.assigned}", str(row.spans), str(row.facts)]
+            [
+                row.annotator,
+                f"{row.done}/{row.assigned}",
+                str(row.spans),
+                str(row.facts),
+                _duration(row.median_active_seconds),
+            ]
             for row in report.progress
         ],
     )
+
+
+def _duration(seconds: float | None) -> str:
+    """Median active time per document: ``42s``, ``3m 05s``; ``-`` when none is recorded."""
+    if seconds is None:
+        return "-"
+    whole = round(seconds)
+    return f"{whole}s" if whole < 60 else f"{whole // 60}m {whole % 60:02d}s"
 
 
 def _table(

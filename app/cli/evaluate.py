@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from app.cli.leaderboard import leaderboard, parse_cleaners, print_leaderboard
 from app.core.adjudication import GOLD
 from app.core.evaluation import (
     CleanerScore,
@@ -35,7 +36,7 @@ from storage.evaluation_read import (
 )
 from storage.labelfile import open_label_file
 
-EXIT_OK = 0
+EXIT_OK, EXIT_USAGE = 0, 2
 WORST_SHOWN = 20
 
 _EXAMPLE = """\
@@ -43,6 +44,7 @@ Examples:
   thresher evaluate merged.db                      # the cleaners against the gold layer
   thresher evaluate team.db --layer kim --worst 5  # against kim's labels, 5 worst pages
   thresher evaluate merged.db --json | jq '.worst[0]'
+  thresher evaluate merged.db --cleaners trafilatura,lines,resiliparse,learned:lines.model
 
 Scores on raw-text characters, whitespace left out. Gold keeps the raw characters no
 spam span of the layer covers (the gold clean text); the cleaner keeps the raw characters
@@ -50,7 +52,10 @@ its alignment traces, plus any clean text traced to nothing (counted as wrong). 
 = both keep / cleaner keeps, recall = both keep / gold keeps; a page where neither keeps
 anything scores 1.0. Only documents the layer labelled (a raw span or status "done") are
 scored; overall figures sum the characters of all of them (micro), macro F1 averages the
-documents. Exit status: 0 done, 2 unusable label file or unknown layer."""
+documents. --cleaners re-cleans the scored documents with each cleaner instead (in worker
+processes) and ranks them by F1, with pages per second and, per spam label, the share of
+its characters each cleaner kept; a cleaner whose package is not installed is skipped with
+a message. Exit status: 0 done, 2 unusable label file or unknown layer."""
 
 
 def add_evaluate_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,6 +82,15 @@ def add_evaluate_command(commands: argparse._SubParsersAction[argparse.ArgumentP
         metavar="N",
         help=f"how many of the worst documents to list (default {WORST_SHOWN})",
     )
+    parser.add_argument(
+        "--cleaners",
+        metavar="A,B,...",
+        help="re-clean every scored document with each of these cleaners (trafilatura, lines,"
+        " none, resiliparse, readability, justext, learned:MODEL) and rank them in one table",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="worker processes for --cleaners"
+    )
     parser.set_defaults(handler=run_evaluate)
 
 
@@ -92,6 +106,8 @@ def _count(text: str) -> int:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Score the file; a bad file or layer raises LabelFileError (exit 2 in ``main``)."""
+    if args.cleaners is not None:
+        return _run_leaderboard(args)
     with open_label_file(args.file, read_only=True) as label_file:
         check_layer(label_file, args.layer)
         db = label_file.connection
@@ -103,6 +119,21 @@ def run_evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         _print_report(args.file, args.layer, scored, skipped, sys.stdout, worst=args.worst)
+    return EXIT_OK
+
+
+def _run_leaderboard(args: argparse.Namespace) -> int:
+    names = parse_cleaners(args.cleaners)
+    if not names:
+        print("thresher: --cleaners names no cleaner", file=sys.stderr)
+        return EXIT_USAGE
+    with open_label_file(args.file, read_only=True) as label_file:
+        check_layer(label_file, args.layer)
+        report = leaderboard(label_file, args.layer, names, args.workers, sys.stderr)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_leaderboard(args.file, report, sys.stdout)
     return EXIT_OK
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
 from app.progress import Progress
 from storage.assign import write_assignment
 from storage.merge import MergeSummary, merge_label_files
+from storage.output_file import explain_database_failure, unusable
 
 _ASSIGN_EXAMPLE = """\
 Example:
@@ -99,13 +101,21 @@ def _assign(args: argparse.Namespace) -> int:
 
 def _merge(args: argparse.Namespace) -> int:
     progress = Progress(0, sys.stderr, "merging")
-    summary = merge_label_files(
-        args.inputs,
-        args.output,
-        keep_conflicts=args.keep_conflicts,
-        owner=args.owner,
-        progress=lambda n, total, path: progress.show(n, total, path.name),
-    )
+    try:
+        summary = merge_label_files(
+            args.inputs,
+            args.output,
+            keep_conflicts=args.keep_conflicts,
+            owner=args.owner,
+            progress=lambda n, total, path: progress.show(n, total, path.name),
+        )
+    except OSError as error:  # the output's folder: read-only, full, missing ...
+        raise unusable(args.output, error) from error
+    except sqlite3.Error as error:
+        explained = explain_database_failure(args.output, error)
+        if explained is None:
+            raise
+        raise explained from error
     progress.finish()
     _print_summary(args.output, summary)
     return 0

@@ -8,7 +8,7 @@ prints. A figure that is undefined is None (JSON ``null``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 # Figures are rounded to this many decimals in JSON.
@@ -160,6 +160,8 @@ class AnnotatorProgress:
     assigned: int
     spans: int
     facts: int
+    # Median active seconds per document (storage.active_time); None when none recorded.
+    median_active_seconds: float | None = None
 
     @property
     def share_done(self) -> float:
@@ -174,6 +176,7 @@ class AnnotatorProgress:
             "assigned": self.assigned,
             "spans": self.spans,
             "facts": self.facts,
+            "median_active_seconds": _rounded(self.median_active_seconds),
         }
 
 
@@ -188,6 +191,17 @@ class AgreementReport:
     facts: tuple[FactAgreement, ...]  # one row per fact type used there
     facts_overall: FactAgreement | None
     progress: tuple[AnnotatorProgress, ...]  # every annotator of the file, by name
+
+    def with_active_time(self, medians: dict[str, float]) -> AgreementReport:
+        """The report with each annotator's median active seconds per document filled in
+        (an annotator with time but nothing else to show gets a row too)."""
+        rows = {row.annotator: row for row in self.progress}
+        for name in medians.keys() - rows.keys():
+            rows[name] = AnnotatorProgress(name, 0, 0, 0, 0)
+        progress = tuple(
+            replace(rows[name], median_active_seconds=medians.get(name)) for name in sorted(rows)
+        )
+        return replace(self, progress=progress)
 
     @property
     def comparable(self) -> bool:

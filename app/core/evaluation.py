@@ -211,3 +211,23 @@ def by_cleaner(documents: Iterable[ScoredDocument]) -> dict[str, list[CleanerSco
     for doc in documents:
         groups.setdefault(doc.cleaner, []).append(doc.score)
     return dict(sorted(groups.items()))
+
+
+def kept_by_label(
+    raw_text: str, segments: Sequence[Segment], spam: Iterable[tuple[int, int, str]]
+) -> dict[str, tuple[int, int]]:
+    """Per spam label: (non-whitespace characters the cleaner kept, all of that label's).
+
+    A label's characters are the union of its spans (clipped to the raw text); what the
+    cleaner kept of them is what leaks through it into the clean text.
+    """
+    kept_raw = _clip(_union((s.raw_start, s.raw_end) for s in segments), len(raw_text))
+    by_label: dict[str, list[Range]] = {}
+    for start, end, label in spam:
+        by_label.setdefault(label, []).append((start, end))
+    result = {}
+    for label, ranges in sorted(by_label.items()):
+        covered = _clip(_union(ranges), len(raw_text))
+        kept = _visible_in(raw_text, _intersection(covered, kept_raw))
+        result[label] = (kept, _visible_in(raw_text, covered))
+    return result
