@@ -9,10 +9,15 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ORDER = (
     "bench_import.py",
+    "bench_import_memory.py",
     "bench_alignment.py",
     "bench_window.py",
     "bench_merge.py",
     "bench_export.py",
+    "bench_trainer.py",
+    "bench_find.py",
+    "bench_warc.py",
+    "bench_scale.py",
 )
 
 

@@ -11,15 +11,17 @@ shard by shard::
 Every split has the one schema of ``HF_RECORDS`` and the card declares it, so an empty
 list or a null in one split is typed by the card instead of guessed from that split (the
 guess is what makes ``datasets`` fail with "Couldn't cast ... to null"). The folder is
-written under a temporary name beside ``DIR`` and renamed into place when whole; a folder
-holding anything but an earlier export of ours is never overwritten.
+written under a hidden temporary name beside ``DIR`` (``.DIR.HOST.PID.part``, see
+``storage.output_file``) and renamed into place when whole; the next export of ``DIR``
+removes what a killed one left. A folder holding anything but an earlier export of ours is
+never overwritten.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import secrets
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -40,10 +42,11 @@ from storage.export import (
     split_of,
 )
 from storage.export_parquet import RECORDS
+from storage.output_file import stale_temporaries, temporary_path, unusable
 
-# The record schema of every dataset folder: the Parquet one plus the gold state, which
-# only --include-unfinished exports fill (null otherwise).
-HF_RECORDS = RECORDS.append(pa.field("gold_state", pa.string()))
+# The record schema of every dataset folder: the Parquet one, whose gold state only
+# --include-unfinished exports fill (null otherwise).
+HF_RECORDS = RECORDS
 CARD = "README.md"
 # The card says this, so a second export may replace a folder the first one wrote.
 MARK = "<!-- written by thresher export -->"
@@ -104,8 +107,7 @@ def write_folder(
 ) -> FolderSummary:
     """Write ``(split, record)`` pairs into ``folder`` as a dataset; return what went in."""
     check_folder(folder)
-    temporary = folder.with_name(f".{folder.name}.{secrets.token_hex(4)}.part")
-    (temporary / "data").mkdir(parents=True)
+    temporary = _new_folder(folder)
     try:
         summary = _write_data(temporary, named_records, split_names, file_format, shard_bytes)
         card = dataset_card(summary, file_format, facts)
@@ -121,13 +123,50 @@ def write_folder(
     return summary
 
 
+def _new_folder(folder: Path) -> Path:
+    """This run's empty temporary folder beside ``folder``, after what killed runs left.
+
+    A killed export leaves its ``.part`` folder, or, killed while swapping, the earlier
+    export as ``.old``: both named after this machine and the process, so only dead
+    processes' ones are removed, never a live run's.
+
+    Raises:
+        OutputUnusable: the folder beside ``folder`` takes no new folder (read-only ...).
+    """
+    for tag in ("part", "old"):
+        for stale in stale_temporaries(folder, tag):
+            _remove(stale)
+    temporary = temporary_path(folder, "part")
+    _remove(temporary)  # a killed run's whose process id came round again to us
+    try:
+        (temporary / "data").mkdir(parents=True)
+    except OSError as error:
+        raise unusable(folder, error) from error
+    return temporary
+
+
+def _remove(path: Path) -> None:
+    """Remove a left-over file or folder; one that will not go is left, not fought over."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
 def _replace(temporary: Path, folder: Path) -> None:
     """Put the finished folder in place; an earlier export there goes only afterwards."""
     old = None
     if folder.exists():
-        old = folder.with_name(f".{folder.name}.{secrets.token_hex(4)}.old")
+        old = temporary_path(folder, "old")
+        _remove(old)
         os.replace(folder, old)
-    os.replace(temporary, folder)
+    try:
+        os.replace(temporary, folder)
+    except OSError:
+        if old is not None:
+            os.replace(old, folder)  # the earlier export back, as it was
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 

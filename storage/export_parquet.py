@@ -68,6 +68,9 @@ RECORDS = pa.schema(
         ("status", pa.list_(STATUS)),
         ("gold_clean_text", _STRING),
         ("gold_clean_pieces", pa.list_(pa.list_(_INT))),
+        # done / open_disagreements / not_started with --include-unfinished, else null:
+        # always a column, so exports with and without it concatenate as one table.
+        ("gold_state", _STRING),
     ]
 )
 LINES = pa.schema(

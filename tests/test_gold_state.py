@@ -133,3 +133,22 @@ def test_an_annotator_layer_is_not_filtered_by_gold(
     assert main(argv) == 0
     assert len(read_jsonl(out)) == 5
     assert "left out" not in capsys.readouterr().out
+
+
+def test_parquet_carries_the_gold_state_too(
+    team_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow.parquet as pq  # noqa: PLC0415 (only this test reads Parquet)
+
+    main(["adjudicate", str(team_file), "--auto", "majority"])
+    out = tmp_path / "all.parquet"
+    argv = ["export", str(team_file), "-o", str(out), "--format", "parquet"]
+    assert main([*argv, "--include-unfinished"]) == 0
+    table = pq.read_table(out)
+    states = dict(
+        zip(table.column("id").to_pylist(), table.column("gold_state").to_pylist(), strict=True)
+    )
+    assert states[DISPUTED] == "open_disagreements" and states[ALONE] == "not_started"
+    assert states[AGREED[0]] == "done"
+    assert main(argv) == 0  # without it: the same columns, the state null
+    assert pq.read_table(out).column("gold_state").to_pylist() == [None, None]
