@@ -39,6 +39,7 @@ from storage.output_file import (
     unusable,
 )
 from storage.schema_rows import read_label_schema
+from storage.text_index import rebuild_text_index
 
 # Annotator names become file names: letters (any script), digits, dot, dash, underscore.
 _NAME = re.compile(r"^[\w.-]{1,64}$")
@@ -201,6 +202,7 @@ def _fill(
             fill_id_map(db, [(doc_id, doc_id) for doc_id in documents])
             copy_documents(db, alias)
             copy_annotations(db, alias, renamed=False, only_mapped=True)
+            rebuild_text_index(db)  # copied by SQL, so find would otherwise scan the hand-out
             db.execute(
                 "INSERT INTO meta (key, value) VALUES ('assignment', ?)",
                 (json.dumps(record, ensure_ascii=False),),

@@ -106,3 +106,15 @@ def test_merge_refusal_is_a_named_message(
     assert main(["merge", str(text), "-o", str(tmp_path / "out.db")]) == 2
     assert "notes.txt" in capsys.readouterr().err
     assert not (tmp_path / "out.db").exists()
+
+
+def test_a_hand_out_is_searchable_through_its_index(tmp_path: Path) -> None:
+    team = import_file(tmp_path / "team.db", [SAMPLES], "lead")
+    handout = tmp_path / "handout"
+    assert main(["assign", str(team), "--annotators", "kim,lee", "-o", str(handout)]) == 0
+    with open_label_file(handout / "kim.db", read_only=True) as label_file:
+        db = label_file.connection
+        documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        indexed = db.execute("SELECT count(*) FROM text_index_documents").fetchone()[0]
+    # find answers from the index only for documents it holds; a hand-out must hold them all
+    assert documents > 0 and indexed == documents
