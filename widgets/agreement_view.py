@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.agreement import AgreementReport, LabelAgreement
+from widgets.plain_text import rich_escaped
 
 # (legend name, figure of a row, colour): blue and orange stay apart for colour-blind eyes.
 METRICS: tuple[tuple[str, Callable[[LabelAgreement], float | None], str], ...] = (
@@ -147,11 +148,11 @@ class AgreementChart(QWidget):
             top = self._row_top(index)
             if top <= y < top + self._group_height():
                 lines = [
-                    f"<b>{row.name}</b>: {row.documents} documents, {row.spans} spans,"
-                    f" alpha {_format(row.alpha)}"
+                    f"<b>{rich_escaped(row.name)}</b>: {row.documents} documents,"
+                    f" {row.spans} spans, alpha {_format(row.alpha)}"
                 ]
                 lines += [
-                    f"{' / '.join(p.annotators)} ({p.documents} docs): exact F1"
+                    f"{rich_escaped(' / '.join(p.annotators))} ({p.documents} docs): exact F1"
                     f" {_format(p.exact_f1)}, overlap F1 {_format(p.overlap_f1)},"
                     f" kappa {_format(p.kappa)}"
                     for p in row.pairs
@@ -290,7 +291,7 @@ class AgreementView(QWidget):
         alpha = report.overall.alpha if report.overall else None
         return (
             f"<b>Agreement</b> over {report.documents} documents labelled by two or more of"
-            f" {', '.join(report.annotators)}: alpha {_format(alpha)}{fact_text}"
+            f" {rich_escaped(', '.join(report.annotators))}: alpha {_format(alpha)}{fact_text}"
         )
 
     def _fill_progress(self, report: AgreementReport | None) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtGui import QColor, QFont, QHelpEvent, QMouseEvent, QPainter, QPai
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from widgets.marks import EVIDENCE, SPAN, Mark, MarkIndex, blend
+from widgets.plain_text import plain_tooltip
 from widgets.text_pane import DocumentPane
 
 LANE_WIDTH = 30
@@ -136,7 +137,8 @@ class AnnotatorTracks(QWidget):
         """Qt override: the tooltip names the lane and the span under the mouse."""
         if event.type() == QEvent.Type.ToolTip:
             assert isinstance(event, QHelpEvent)
-            QToolTip.showText(event.globalPos(), self._tooltip(event.pos()), self)
+            # Annotator names and notes come from files: shown literally.
+            QToolTip.showText(event.globalPos(), plain_tooltip(self._tooltip(event.pos())), self)
             return True
         return super().event(event)
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.listing import DocumentRow, DocumentRows, ListFilter
+from widgets.plain_text import plain_tooltip
 
 PAGE_SIZE = 200
 MAX_PAGES = 64
@@ -168,7 +169,8 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.title, STATUS_WORDS.get(row.status, row.status), row.span_count)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.doc_id if row.title == row.doc_id else f"{row.title}\n{row.doc_id}"
+            tip = row.doc_id if row.title == row.doc_id else f"{row.title}\n{row.doc_id}"
+            return plain_tooltip(tip)  # ids and titles come from pages: never rich text
         if column == 1 and role == Qt.ItemDataRole.DecorationRole:
             return self._icon(row.status)
         if column == 1 and role == Qt.ItemDataRole.ForegroundRole:

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets.plain_text import plain_label, plain_tooltip
+
 FACT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MARKER = "▶"
 EMPTY_EVIDENCE = "—"
@@ -94,7 +96,7 @@ def fact_row_text(number: int, fact: FactView) -> str:
 
 
 def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
+    label = plain_label(text)  # roles, types, ids, evidence: file text, shown literally
     label.setObjectName(name)  # for the style sheet
     return label
 
@@ -118,7 +120,7 @@ class SlotRow(QFrame):
         self.setObjectName("slot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.slot = SlotView("", "", "text", None, None, None)
-        self.marker, self.role_label, arrow = QLabel(), QLabel(), _label("→", "arrow")
+        self.marker, self.role_label, arrow = plain_label(), plain_label(), _label("→", "arrow")
         self.evidence_label = _label("", "evidence")
         self.evidence_label.setTextFormat(Qt.TextFormat.PlainText)
         # The editor's frame and text margin: evidence and value start in one column.
@@ -157,7 +159,7 @@ class SlotRow(QFrame):
     def show_slot(self, slot: SlotView, current: bool, role_width: int) -> None:
         """Show ``slot``; ``current`` marks it; roles are ``role_width`` wide, to align."""
         self.slot = slot
-        self.setToolTip(f"{slot.role}: {slot.description}")
+        self.setToolTip(plain_tooltip(f"{slot.role}: {slot.description}"))
         self.marker.setText(MARKER if current else "")
         font = self.role_label.font()
         font.setBold(current)
@@ -165,11 +167,13 @@ class SlotRow(QFrame):
         self.role_label.setText(slot.role)
         self.role_label.setFixedWidth(role_width)
         self.elide_evidence()
-        self.evidence_label.setToolTip(slot.evidence or f"No evidence yet. {slot.description}")
+        self.evidence_label.setToolTip(
+            plain_tooltip(slot.evidence or f"No evidence yet. {slot.description}")
+        )
         _set_property(self.evidence_label, "empty", slot.evidence is None)
         self.clean_tag.setVisible(slot.layer == "clean")
         self.value_edit.setPlaceholderText(PLACEHOLDERS.get(slot.value_kind, slot.value_kind))
-        self.value_edit.setToolTip(f"{slot.description}\n{EDIT_HELP}")
+        self.value_edit.setToolTip(plain_tooltip(f"{slot.description}\n{EDIT_HELP}"))
         if not self.is_open:  # an open editor keeps what is being typed
             self.close_editor()
         _set_property(self, "current", current)
@@ -353,7 +357,8 @@ class FactPanel(QWidget):
         for row, fact in enumerate(facts):
             item = view.item(row)
             item.setText(fact_row_text(row + 1, fact))
-            item.setToolTip(f"{item.text()}\n({fact.annotator})")  # the row may be elided
+            # The row may be elided: the tooltip shows it whole.
+            item.setToolTip(plain_tooltip(f"{item.text()}\n({fact.annotator})"))
             item.setData(FACT_ID_ROLE, fact.id)
             current_row = row if fact.id == self._current_fact else current_row
         self._stack.setCurrentWidget(view if facts else self.placeholder)
@@ -371,7 +376,7 @@ class FactPanel(QWidget):
         if fact is not None:
             number = list(self._facts).index(fact.id) + 1
             self.form_title.setText(f"{number}. {fact.type} · {fact.annotator}")
-            self.form_title.setToolTip(f"Fact {fact.id}")
+            self.form_title.setToolTip(plain_tooltip(f"Fact {fact.id}"))
         while len(self._rows) < len(slots):  # rows are kept and reused, never deleted
             row = SlotRow(self.form)
             row.installEventFilter(self)

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets.plain_text import plain_label, plain_tooltip
+
 LABEL_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", *"QWERTYUIO")
 MUTED = "#8a8a8a"
 _ENTRY_STYLE = """
@@ -66,7 +68,7 @@ class _EntryButton(QPushButton):
         super().__init__(parent)
         self.entry = entry
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setToolTip(entry.description)
+        self.setToolTip(plain_tooltip(entry.description))  # label files are anyone's
         self.setAccessibleName(f"{entry.name} ({entry.key})")
         self.setProperty("current", False)
         self.count_label = QLabel()
@@ -76,7 +78,7 @@ class _EntryButton(QPushButton):
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 3, 6, 3)
         row.setSpacing(8)
-        for widget in (_swatch(entry.color), _key_cap(entry.key), QLabel(entry.name)):
+        for widget in (_swatch(entry.color), _key_cap(entry.key), plain_label(entry.name)):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.count_label)
@@ -106,6 +108,8 @@ class _EntryButton(QPushButton):
 
     def set_current(self, current: bool) -> None:
         """Highlight the row (the selected span has this label)."""
+        if self.property("current") == current:
+            return  # re-polishing every row on every click costs more than the click
         self.setProperty("current", current)
         self.style().unpolish(self)
         self.style().polish(self)

@@ -52,6 +52,8 @@ NUMBER_UNDERLINE = 1
 # Marks up to this long are found by binary search on their start; longer ones are few
 # (whole dropped runs) and checked one by one.
 SHORT_MARK = 4_096
+# From this many marks changed at once, ``MarkIndex.update`` rebuilds rather than inserts.
+BULK_MARKS = 256
 
 
 class Mark(NamedTuple):
@@ -87,14 +89,84 @@ class Style:
 
 
 class MarkIndex:
-    """The marks of one pane, searchable by range in O(log n + found)."""
+    """The marks of one pane, searchable by range in O(log n + found).
+
+    Marks with a key can be taken out and put in one by one (``remove_keys``, ``add``), so
+    an edit that touches one span changes one entry, not the whole index.
+    """
 
     def __init__(self, marks: Iterable[Mark]) -> None:
-        self.marks = tuple(mark for mark in marks if mark.end > mark.start)
-        short = [mark for mark in self.marks if mark.end - mark.start <= SHORT_MARK]
+        kept = [mark for mark in marks if mark.end > mark.start]
+        short = [mark for mark in kept if mark.end - mark.start <= SHORT_MARK]
         self._short = sorted(short, key=attrgetter("start"))
         self._starts = [mark.start for mark in self._short]
-        self._long = [mark for mark in self.marks if mark.end - mark.start > SHORT_MARK]
+        self._long = [mark for mark in kept if mark.end - mark.start > SHORT_MARK]
+        self._by_key: dict[str, list[Mark]] = {}
+        for mark in kept:
+            if mark.key is not None:
+                self._by_key.setdefault(mark.key, []).append(mark)
+        self._all: tuple[Mark, ...] | None = tuple(kept)
+
+    @property
+    def marks(self) -> tuple[Mark, ...]:
+        """Every mark held."""
+        if self._all is None:
+            self._all = tuple(self._short) + tuple(self._long)
+        return self._all
+
+    def keyed(self, key: str) -> list[Mark]:
+        """The marks with ``key``."""
+        return list(self._by_key.get(key, ()))
+
+    def update(self, remove: Iterable[str], add: Iterable[Mark]) -> tuple[list[Mark], list[Mark]]:
+        """Take out every mark with a key in ``remove``, put ``add`` in; (removed, added).
+
+        A few marks are moved one by one; many (all suggestions accepted) rebuild the
+        index in one sort, cheaper than thousands of list insertions.
+        """
+        keys = set(remove)
+        removed: list[Mark] = []
+        take = self._by_key.pop
+        for key in keys:
+            removed += take(key, ())
+        added = [mark for mark in add if mark.end > mark.start]
+        if not removed and not added:
+            return removed, added
+        self._all = None
+        for mark in added:
+            if mark.key is not None:
+                self._by_key.setdefault(mark.key, []).append(mark)
+        if len(removed) + len(added) > BULK_MARKS:
+            kept = [mark for mark in self._short if mark.key not in keys]
+            self._long = [mark for mark in self._long if mark.key not in keys]
+            self._short = sorted(
+                kept + [m for m in added if m.end - m.start <= SHORT_MARK], key=attrgetter("start")
+            )
+            self._starts = [mark.start for mark in self._short]
+            self._long += [m for m in added if m.end - m.start > SHORT_MARK]
+            return removed, added
+        for mark in removed:
+            self._take_out(mark)
+        for mark in added:
+            self._put_in(mark)
+        return removed, added
+
+    def _take_out(self, mark: Mark) -> None:
+        if mark.end - mark.start > SHORT_MARK:
+            self._long.remove(mark)
+            return
+        index = bisect_left(self._starts, mark.start)
+        while self._short[index] is not mark:
+            index += 1
+        del self._short[index], self._starts[index]
+
+    def _put_in(self, mark: Mark) -> None:
+        if mark.end - mark.start > SHORT_MARK:
+            self._long.append(mark)
+            return
+        index = bisect_right(self._starts, mark.start)
+        self._short.insert(index, mark)
+        self._starts.insert(index, mark.start)
 
     def overlapping(self, start: int, end: int) -> list[Mark]:
         """Marks sharing at least one code point with ``[start, end)``."""

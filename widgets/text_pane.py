@@ -5,19 +5,17 @@ given; Qt's UTF-16 positions, and the display-only breaks in very long lines, st
 (``app.core.utf16.DisplayMap`` converts). The text is never read back from Qt, which
 rewrites NBSP and U+2028.
 
-Marks are painted like a ``QSyntaxHighlighter`` paints (``QTextLayout.setFormats`` per
-block, from a per-block lookup in a ``MarkIndex``), but only for the blocks about to be
-drawn: a highlighter formats every block of a 2 MB page, ~130 ms of Python calls, before
-the first paint. A block whose wanted formats already match what it carries is left
-alone, so a new mark re-formats at most the visible blocks it touches.
+Marks are painted like a ``QSyntaxHighlighter`` paints, but only for the blocks about to
+be drawn (``widgets.block_formatter``): a highlighter formats every block of a 2 MB page,
+~130 ms of Python calls, before the first paint. ``update_marks`` changes the marks of a
+few keys (one edit's spans) and re-formats only the lines under them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import cast
+from collections.abc import Iterable, Iterator, Sequence
 
-from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -28,121 +26,17 @@ from PySide6.QtGui import (
     QPaintEvent,
     QTextBlock,
     QTextCursor,
-    QTextLayout,
-    QTextLine,
 )
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from app.core.utf16 import DISPLAY_LINE_LIMIT, DisplayMap
-from widgets.marks import (
-    EVIDENCE,
-    SPAN,
-    Mark,
-    MarkIndex,
-    Style,
-    char_format,
-    segment_styles,
-    underline_width,
-)
+from widgets.block_formatter import BlockFormatter
+from widgets.marks import BULK_MARKS, EVIDENCE, SPAN, Mark, MarkIndex
 from widgets.sliced_loading import SlicedLoader
 
 # Translucent, so the marks under the counterpart line stay visible.
 COUNTERPART_COLOR = QColor(255, 200, 0, 70)
 SCROLL_STEPS = 4
-
-# (start, length, style) in UTF-16 units local to one block.
-BlockRuns = tuple[tuple[int, int, Style], ...]
-
-
-class _BlockFormatter:
-    """Gives each block the formats its marks want, one block at a time, on demand."""
-
-    def __init__(self, pane: QPlainTextEdit) -> None:
-        self._pane = pane
-        self.map = DisplayMap("")
-        self.index = MarkIndex(())
-        self.selected: str | None = None
-        self._wanted: dict[int, BlockRuns] = {}
-        self._applied: dict[int, BlockRuns] = {}
-        # Underline bars per block, with the runs and width they were measured for:
-        # measuring costs a cursorToX per line end, and every paint would repeat it.
-        self._bars: dict[int, tuple[BlockRuns, int, list[tuple[QRectF, QColor]]]] = {}
-
-    def reset(self, display_map: DisplayMap, index: MarkIndex) -> None:
-        """A new document: no block carries any format yet."""
-        self.map, self.index = display_map, index
-        self._wanted.clear()
-        self._applied.clear()
-        self._bars.clear()
-
-    def invalidate(self) -> None:
-        """Marks or the selected mark changed: recompute blocks as they are drawn."""
-        self._wanted.clear()
-
-    def forget(self, position: int) -> None:
-        """The block at ``position`` is about to change (text appended after it)."""
-        for cache in (self._wanted, self._applied, self._bars):
-            cache.pop(position, None)
-
-    def prepare(self, blocks: Iterator[QTextBlock]) -> None:
-        """Bring ``blocks`` up to date before they are drawn."""
-        for block in blocks:
-            position = block.position()
-            wanted = self._wanted.get(position)
-            if wanted is None:
-                wanted = self._wanted[position] = self._runs(block)
-            if self._applied.get(position, ()) != wanted:
-                self._apply(block, wanted)
-                self._applied[position] = wanted
-
-    def applied(self, block: QTextBlock) -> BlockRuns:
-        """The runs ``block`` carries now."""
-        return self._applied.get(block.position(), ())
-
-    def underline_bars(self, block: QTextBlock, width: int) -> list[tuple[QRectF, QColor]]:
-        """The underline bars of ``block`` (relative to its layout), measured once."""
-        runs = self.applied(block)
-        cached = self._bars.get(block.position())
-        if cached is not None and cached[0] == runs and cached[1] == width:
-            return cached[2]
-        bars = []
-        for start, length, style in runs:
-            if not style.underline:
-                continue
-            height = underline_width(style)
-            for rect in _run_rects(block.layout(), start, start + length):
-                bar = QRectF(rect.left(), rect.bottom() - height, rect.width(), height)
-                bars.append((bar, QColor(style.underline)))
-        self._bars[block.position()] = (runs, width, bars)
-        return bars
-
-    def _runs(self, block: QTextBlock) -> BlockRuns:
-        """The formatted runs of one block, in its local UTF-16 units."""
-        first = block.position()
-        length = block.length() - 1  # without the block separator
-        start, end = self.map.to_stored(first), self.map.to_stored(first + length)
-        marks = self.index.overlapping(start, end)
-        if not marks:
-            return ()
-        runs = []
-        for run_start, run_end, style in segment_styles(marks, start, end, self.selected):
-            # A run starting at an inserted break maps to just before it: clamp to the block.
-            local_start = max(self.map.to_display(run_start) - first, 0)
-            local_end = min(self.map.to_display(run_end) - first, length)
-            if local_end > local_start:
-                runs.append((local_start, local_end - local_start, style))
-        return tuple(runs)
-
-    def _apply(self, block: QTextBlock, runs: BlockRuns) -> None:
-        ranges = []
-        for start, length, style in runs:
-            format_range = QTextLayout.FormatRange()
-            format_range.start, format_range.length = start, length
-            format_range.format = char_format(style)
-            ranges.append(format_range)
-        block.layout().setFormats(ranges)
-        # As QSyntaxHighlighter does: lay the block out again (bold changes widths).
-        self._pane.document().markContentsDirty(block.position(), block.length())
 
 
 class DocumentPane(QPlainTextEdit):
@@ -165,7 +59,7 @@ class DocumentPane(QPlainTextEdit):
         super().__init__(parent)
         self._line_limit = line_limit
         self._text = ""
-        self._formatter = _BlockFormatter(self)
+        self._formatter = BlockFormatter(self)
         self._loader = SlicedLoader(self, self._formatter.forget)
         self._press: QPoint | None = None
         self._reported: tuple[int, int] | None = None
@@ -199,13 +93,40 @@ class DocumentPane(QPlainTextEdit):
         self._formatter.invalidate()
         self.viewport().update()
 
+    def update_marks(self, remove: Iterable[str], add: Sequence[Mark]) -> None:
+        """Take out the marks with keys in ``remove``, put ``add`` in; redo only their blocks."""
+        formatter = self._formatter
+        removed, added = formatter.index.update(remove, add)
+        if len(removed) + len(added) > BULK_MARKS:
+            formatter.invalidate()  # only the blocks on screen are formatted again
+            self.viewport().update()
+        else:
+            self._repaint(formatter.invalidate_marks(removed + added))
+
     def set_selected_mark(self, key: str | None) -> None:
         """Draw the span(s) with ``key`` as selected (None: no span is selected)."""
-        if key == self._formatter.selected:
+        formatter = self._formatter
+        if key == formatter.selected:
             return
-        self._formatter.selected = key
-        self._formatter.invalidate()
-        self.viewport().update()
+        touched = [
+            *formatter.index.keyed(formatter.selected or ""),
+            *formatter.index.keyed(key or ""),
+        ]
+        formatter.selected = key
+        self._repaint(formatter.invalidate_marks(touched))
+
+    def _repaint(self, blocks: Iterable[QTextBlock]) -> None:
+        """Schedule a paint of the strip of ``blocks`` on screen (none off screen)."""
+        offset, height = self.contentOffset(), self.viewport().height()
+        strip = QRect()
+        for block in blocks:
+            rect = self.blockBoundingGeometry(block).translated(offset).toAlignedRect()
+            if rect.bottom() >= 0 and rect.top() <= height:
+                strip = strip.united(rect)
+        if not strip.isEmpty():
+            strip.setLeft(0)
+            strip.setRight(self.viewport().width())
+            self.viewport().update(strip)
 
     def set_counterpart(self, start: int, end: int) -> None:
         """Tint ``[start, end)`` as the other pane's current line; (0, 0) clears it."""
@@ -412,21 +333,3 @@ class DocumentPane(QPlainTextEdit):
         if current != self._reported:
             self._reported = current
             self.selection_changed.emit(*current)
-
-
-def _run_rects(layout: QTextLayout, start: int, end: int) -> Iterator[QRectF]:
-    """Rectangles of the laid-out lines covering ``[start, end)`` of one block."""
-    for index in range(layout.lineCount()):
-        line = layout.lineAt(index)
-        low = max(start, line.textStart())
-        high = min(end, line.textStart() + line.textLength())
-        if low < high:
-            left = _x_of(line, low)
-            right = _x_of(line, high)
-            yield QRectF(min(left, right), line.y(), abs(right - left), line.height())
-
-
-def _x_of(line: QTextLine, position: int) -> float:
-    """The x of the caret before ``position`` (PySide returns it with the position)."""
-    x, _ = cast(tuple[float, int], line.cursorToX(position))
-    return x

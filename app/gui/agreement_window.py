@@ -2,8 +2,9 @@
 
 A lead reads it while adjudicating, so it is not modal: it stays open and is read again
 each time it is asked for (``Ctrl+Shift+R``), since annotators' statuses may have changed.
-The figures are ``thresher agreement``'s (``storage.agreement_read``); gold never counts
-as an annotator there, so gold writes do not move them.
+The figures are ``thresher agreement``'s (``storage.agreement_read``, read through the
+document session); gold never counts as an annotator there, so gold writes do not move
+them.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QVBoxLayout, QWidget
 
-from storage.agreement_read import agreement_report
-from storage.labelfile import LabelFile
+from app.session.document_session import DocumentSession
 from widgets.agreement_view import AgreementView
 
 # Below this many shared documents the figures come at once: no progress dialog.
@@ -22,10 +22,10 @@ PROGRESS_FROM_DOCUMENTS = 200
 class AgreementWindow(QDialog):
     """A non-modal window holding the agreement chart and the progress table."""
 
-    def __init__(self, label_file: LabelFile, parent: QWidget | None = None) -> None:
+    def __init__(self, session: DocumentSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label_file = label_file
-        self.setWindowTitle(f"Agreement — {label_file.path.name}")
+        self.session = session
+        self.setWindowTitle(f"Agreement — {session.label_file.path.name}")
         self.setModal(False)
         self.view = AgreementView()
         layout = QVBoxLayout(self)
@@ -48,7 +48,7 @@ class AgreementWindow(QDialog):
             dialog.setValue(done)
             QApplication.processEvents()
 
-        report = agreement_report(self.label_file, progress=progress)
+        report = self.session.agreement_report(progress)
         if dialog is not None:
             dialog.close()
         self.view.set_report(report)

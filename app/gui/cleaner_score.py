@@ -11,18 +11,18 @@ labels or a page no longer on screen is thrown away.
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
-
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
 from app.core.evaluation import CleanerScore, score_document
-from app.gui.review_model import SUGGEST_NOW_MAX_CHARS, OpenDocument, ReviewModel
+from app.gui.helper_process import HelperProcess
+from app.session.document_session import DocumentSession
+from app.session.open_document import SUGGEST_NOW_MAX_CHARS, OpenDocument
+from widgets.plain_text import make_plain
 
 # Long enough to coalesce a burst of key presses, short enough to feel immediate.
 SETTLE_MS = 250
-
+CHANNEL = "cleaner score"  # the helper process's channel for scores
 
 SCORING_LONG_PAGE = "Cleaner score: scoring this long page…"
 HINT = "Cleaner score: tag spam or mark done to see how the cleaner did here."
@@ -31,15 +31,12 @@ HINT = "Cleaner score: tag spam or mark done to see how the cleaner did here."
 class CleanerScoreLabel(QLabel):
     """A line of text: the cleaner's precision, recall and F1 on the open document."""
 
-    _scored = Signal(int, str)  # request number, score line (from the helper's thread)
-
-    def __init__(self, model: ReviewModel) -> None:
+    def __init__(self, session: DocumentSession, helper: HelperProcess) -> None:
         super().__init__()
-        self.model = model
-        self._request = 0  # each document shown and each scoring bumps it
-        self._pool: ProcessPoolExecutor | None = None
-        self._scored.connect(self._show_scored)
+        self.session = session
+        self._helper = helper
         self.setWordWrap(True)
+        make_plain(self)  # the cleaner and annotator names come from the file
         self.setToolTip(
             "Characters (whitespace aside) the cleaner kept, compared with the raw text minus "
             "the spam regions tagged here: the same figures as thresher evaluate."
@@ -54,7 +51,7 @@ class CleanerScoreLabel(QLabel):
 
         Not at once: on a long page scoring would delay the first paint.
         """
-        self._request += 1
+        self._helper.forget(CHANNEL)
         self.setText("Cleaner score: …")
         self._timer.start()
 
@@ -65,8 +62,8 @@ class CleanerScoreLabel(QLabel):
     def update_now(self) -> None:
         """Score the open document now (a long page: start scoring it) and show the figures."""
         self._timer.stop()
-        self._request += 1
-        current, writer = self.model.current, self.model.writer
+        self._helper.forget(CHANNEL)
+        current, writer = self.session.current, self.session.writer
         if current is None:
             self.setText("")
             return
@@ -78,34 +75,17 @@ class CleanerScoreLabel(QLabel):
             self.setText(HINT)
             return
         self.setText(SCORING_LONG_PAGE)
-        stored, request = current.stored, self._request
+        stored = current.stored
         prefix = f"Cleaner ({stored.cleaner}) vs {writer}: "
-        future = self._helper().submit(
-            score_document, stored.raw_text, stored.clean_text, stored.segments, spam
+        self._helper.run(
+            CHANNEL,
+            lambda score: self.setText(prefix + figures(score)),
+            score_document,
+            stored.raw_text,
+            stored.clean_text,
+            stored.segments,
+            spam,
         )
-        future.add_done_callback(lambda done: self._report(request, prefix, done))
-
-    def shutdown(self) -> None:
-        """Stop the helper process; a score still running is dropped."""
-        self._request += 1
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
-    def _helper(self) -> ProcessPoolExecutor:
-        if self._pool is None:  # ``spawn``: never fork a program running Qt threads
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        return self._pool
-
-    def _report(self, request: int, prefix: str, done: Future[CleanerScore]) -> None:
-        # Runs on the pool's thread; the signal crosses to the window's thread queued.
-        if not done.cancelled() and done.exception() is None:
-            self._scored.emit(request, prefix + figures(done.result()))
-
-    def _show_scored(self, request: int, line: str) -> None:
-        if request == self._request:
-            self.setText(line)
 
 
 def spam_to_score(document: OpenDocument, writer: str) -> list[tuple[int, int]] | None:

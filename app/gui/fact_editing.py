@@ -9,36 +9,48 @@ the cleaner wrote it and nothing in the raw text matches). A figure under the cu
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from app.core.alignment import clean_range_to_raw
 from app.core.document import FactRecord
 from app.core.korean_numbers import Expression, normalise_expression
-from app.core.labelschema import FactType
 from app.core.selection import trim
+from app.gui.command_runner import CommandRunner
 from app.gui.commands import DismissSuggestion
 from app.gui.fact_commands import AddFact, DeleteFact, SetSlot
-from app.gui.review_model import number_id
+from app.gui.pane_painter import PanePainter
+from app.session.document_session import DocumentSession
+from app.session.open_document import number_id
 from storage.facts import SlotState
-from widgets.fact_panel import FactView, SlotView
+from widgets.fact_panel import FactPanel, FactView, SlotView
 from widgets.marks import NUMBER
 from widgets.text_pane import DocumentPane
-
-if TYPE_CHECKING:
-    from app.gui.main_window import MainWindow
 
 # Which normalised values suit a slot of each value kind.
 VALUE_KINDS = {"number": ("quantity", "money"), "date": ("date",)}
 
 
 class FactEditing:
-    """The fact actions of one window, and which fact and slot are current."""
+    """The fact actions on one document session, and which fact and slot are current.
 
-    def __init__(self, window: MainWindow, fact_types: tuple[FactType, ...]) -> None:
-        self.window = window
-        self.types = {fact_type.name: fact_type for fact_type in fact_types}
+    Only the writer's own facts change: another annotator's is refused, naming whose it is.
+    """
+
+    def __init__(
+        self,
+        session: DocumentSession,
+        painter: PanePainter,
+        panel: FactPanel,
+        runner: CommandRunner,
+    ) -> None:
+        self.session = session
+        self.painter = painter
+        self.panes = painter.panes
+        self.panel = panel
+        self.runner = runner
+        self.types = {fact_type.name: fact_type for fact_type in session.schema.fact_types}
         self.current_fact: str | None = None
         self.current_role: str | None = None
+        self._painted: str | None = None  # the fact whose evidence the panes draw selected
 
     def handlers(self) -> dict[str, Callable[[], object]]:
         """Action name -> what it does, for the window's menus and keys."""
@@ -59,15 +71,15 @@ class FactEditing:
 
     def new_fact(self) -> None:
         """Ask for a type and start an empty fact of it; its first slot becomes current."""
-        current = self.window.model.current
-        if current is None or self.window.refuse_if_read_only():
+        current = self.session.current
+        if current is None or self.runner.refuse_if_read_only():
             return
         choices = [(name, kind.description) for name, kind in self.types.items()]
-        chosen = self.window.interaction.choose_fact_type(choices)
+        chosen = self.runner.interaction.choose_fact_type(choices)
         if chosen is None:
             return
-        command = AddFact(self.window.model, current.id, chosen)
-        if self.window.run(command):
+        command = AddFact(self.session, current.id, chosen)
+        if self.runner.run(command):
             self.current_fact = command.fact_id
             self.current_role = self.types[chosen].slots[0].name
             self.refresh()
@@ -96,11 +108,11 @@ class FactEditing:
         if self._current()[1] is None:
             self._say("Press F to start a fact first.")
             return
-        self.window.fact_panel.edit_value()
+        self.panel.edit_value()
 
     def value_edited(self, role: str, text: str) -> None:
         """The panel's editor was confirmed: store the value, keeping the evidence."""
-        fact = self.window.model.fact(self.current_fact or "")
+        fact = self.session.fact(self.current_fact or "")
         if fact is None:
             return
         slot = next((s for s in fact.slots if s.role == role), None)
@@ -114,21 +126,23 @@ class FactEditing:
     def delete_fact(self) -> None:
         """Delete the current fact."""
         fact, _ = self._current()
-        current = self.window.model.current
+        current = self.session.current
         if fact is None or current is None:
             self._say("No fact is selected.")
             return
-        if self.window.run(DeleteFact(self.window.model, current.id, fact.id)):
+        if self._refused(fact):
+            return
+        if self.runner.run(DeleteFact(self.session, current.id, fact.id)):
             self.current_fact, self.current_role = None, None
             self.refresh()
 
     def dismiss_number(self) -> None:
         """Hide the suggested figure under the cursor."""
-        number, current = self._number_at_cursor(), self.window.model.current
+        number, current = self._number_at_cursor(), self.session.current
         if number is None or current is None:
             self._say("The cursor is not on a suggested figure.")
             return
-        self.window.run(DismissSuggestion(self.window.model, current.id, number_id(number)))
+        self.runner.run(DismissSuggestion(self.session, current.id, number_id(number)))
 
     def move_slot(self, step: int) -> None:
         """Make the next (or previous) slot of the current fact current."""
@@ -141,7 +155,7 @@ class FactEditing:
 
     def move_fact(self, step: int) -> None:
         """Make the next (or previous) fact of the document current."""
-        facts = self.window.model.current.facts if self.window.model.current else []
+        facts = self.session.current.facts if self.session.current else []
         if not facts:
             return
         ids = [fact.id for fact in facts]
@@ -152,7 +166,7 @@ class FactEditing:
 
     def select_fact(self, fact_id: str) -> None:
         """Make a fact current (from the list or a click on its evidence)."""
-        fact = self.window.model.fact(fact_id)
+        fact = self.session.fact(fact_id)
         if fact is None:
             return
         self.current_fact = fact_id
@@ -165,31 +179,39 @@ class FactEditing:
         self.refresh()
 
     def clear(self) -> None:
-        """Forget the current fact (another document is shown)."""
-        self.current_fact, self.current_role = None, None
+        """Forget the current fact (another document is shown, or another writer)."""
+        self.current_fact, self.current_role, self._painted = None, None, None
+
+    def document_shown(self) -> str | None:
+        """Another document: show its facts; return the fact whose evidence is drawn selected."""
+        self.clear()
+        self.refresh(marks=False)
+        self._painted = self.current_fact
+        return self.current_fact
 
     def refresh(self, *, marks: bool = True) -> None:
-        """Show the document's facts in the panel and (``marks``) their evidence in the panes."""
-        current = self.window.model.current
+        """Show the document's facts in the panel and (``marks``) the current one's evidence."""
+        current = self.session.current
         facts = current.facts if current else []
-        if self.window.model.fact(self.current_fact or "") is None:
+        if self.session.fact(self.current_fact or "") is None:
             self.current_fact = facts[-1].id if facts else None
             self.current_role = self._first_empty(facts[-1]) if facts else None
-        self.window.fact_panel.set_facts(
+        self.panel.set_facts(
             [self._view(fact) for fact in facts], self.current_fact, self.current_role
         )
-        if marks:
-            self.window.refresh_marks()
+        if marks and current is not None and self._painted != self.current_fact:
+            self.painter.select_fact(current, self._painted, self.current_fact)
+            self._painted = self.current_fact
         self.show_hint()
 
     def show_hint(self) -> None:
         """Say in the panel what the figure under the cursor would fill in."""
         number = self._number_at_cursor()
         if number is None:
-            self.window.fact_panel.set_hint("")
+            self.panel.set_hint("")
             return
         unit = f" {number.unit}" if number.unit else ""
-        self.window.fact_panel.set_hint(
+        self.panel.set_hint(
             f"Figure under the cursor: {number.text} → {number.value}{unit} "
             "(S fills the slot, Shift+X dismisses)"
         )
@@ -197,22 +219,27 @@ class FactEditing:
     # -- helpers ----------------------------------------------------------------------------
 
     def _current(self) -> tuple[FactRecord | None, str | None]:
-        fact = self.window.model.fact(self.current_fact or "")
+        fact = self.session.fact(self.current_fact or "")
         return fact, self.current_role if fact is not None else None
 
+    def _refused(self, fact: FactRecord) -> bool:
+        refusal = self.session.refusal(fact)
+        if refusal is not None:
+            self._say(refusal)
+        return refusal is not None
+
     def _set(self, fact: FactRecord, role: str, state: SlotState | None) -> bool:
-        current = self.window.model.current
+        current = self.session.current
         assert current is not None
-        command = SetSlot(self.window.model, current.id, fact.id, role, state)
-        done = self.window.run(command)
-        if done:
-            self.current_fact = fact.id
-            self.refresh()
-        return done
+        if self._refused(fact):
+            return False
+        # Current before the run: the change notice shows the panel once, with this fact.
+        self.current_fact = fact.id
+        return self.runner.run(SetSlot(self.session, current.id, fact.id, role, state))
 
     def _advance(self, fact: FactRecord) -> None:
         """After a fill, move on to the next slot still empty."""
-        stored = self.window.model.fact(fact.id)
+        stored = self.session.fact(fact.id)
         if stored is not None:
             self.current_role = self._first_empty(stored, after=self.current_role)
             self.refresh()
@@ -230,11 +257,11 @@ class FactEditing:
     def _state_from_selection(self, role: str) -> SlotState | None:
         pane = self._active_pane()
         start, end = pane.selection()
-        current = self.window.model.current
+        current = self.session.current
         if start == end or current is None:
             return None
         layer = "raw"
-        if pane is self.window.clean_pane:
+        if pane is self.panes.clean:
             mapped = clean_range_to_raw(current.stored.segments, start, end)
             layer, (start, end) = ("clean", (start, end)) if mapped is None else ("raw", mapped)
         text = current.stored.raw_text if layer == "raw" else current.stored.clean_text
@@ -262,15 +289,17 @@ class FactEditing:
         return expression.value if suits else None
 
     def _number_at_cursor(self) -> Expression | None:
-        current = self.window.model.current
+        current = self.session.current
         if current is None:
             return None
         pane = self._active_pane()
         keys = {mark.key for mark in pane.marks_at(pane.cursor_position()) if mark.kind == NUMBER}
+        if not keys:  # most of the time: no figure to look up among thousands
+            return None
         return next((n for n in current.numbers if number_id(n) in keys), None)
 
     def _active_pane(self) -> DocumentPane:
-        return self.window.tagging.active_pane()
+        return self.panes.active()
 
     def _view(self, fact: FactRecord) -> FactView:
         slots = {slot.role: slot for slot in fact.slots}
@@ -290,4 +319,4 @@ class FactEditing:
         return FactView(fact.id, fact.type, fact.annotator, tuple(views))
 
     def _say(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 6000)
+        self.runner.say(message)

@@ -10,7 +10,9 @@ from typing import Protocol
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
+
+from widgets.plain_text import ask_text, menu_text, plain_message, plain_tooltip
 
 
 class Interaction(Protocol):
@@ -37,22 +39,19 @@ class QtInteraction:
 
     def ask_note(self, doc_id: str, current: str) -> str | None:
         """Ask for the flag note in a small dialog."""
-        text, accepted = QInputDialog.getText(
-            self.parent, "Flag document", f"Why is {doc_id} flagged?", text=current
-        )
-        return text if accepted else None
+        return ask_text(self.parent, "Flag document", f"Why is {doc_id} flagged?", current)
 
     def inform(self, message: str) -> None:
         """Show a warning box."""
-        QMessageBox.warning(self.parent, "Thresher", message)
+        plain_message(self.parent, "Thresher", message)  # messages quote file contents
 
     def choose_fact_type(self, types: list[tuple[str, str]]) -> str | None:
         """A menu at the text cursor: number keys (1, 2, ...) or arrows and Enter pick."""
         menu = QMenu(self.parent)
         for number, (name, description) in enumerate(types, start=1):
-            action = menu.addAction(f"&{number}  {name}")
+            action = menu.addAction(f"&{number}  {menu_text(name)}")
             action.setData(name)
-            action.setToolTip(description)
+            action.setToolTip(plain_tooltip(description))
         menu.setToolTipsVisible(True)
         if menu.actions():
             menu.setActiveAction(menu.actions()[0])

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from app.core.adjudication import is_reserved_annotator
 from app.demo import ensure_demo_file
@@ -15,6 +15,7 @@ from app.gui.main_window import MainWindow
 from app.gui.opened_file import open_for_review
 from app.gui.settings import Settings
 from storage.errors import LabelFileError
+from widgets.plain_text import ask_text, plain_message
 
 KOREAN_FONT_PACKAGE = "fonts-nanum"
 # Opening a 5,000-span page makes some 30,000 objects: with Python's default threshold
@@ -63,7 +64,7 @@ def open_window(path: Path, settings: Settings, annotator: str) -> MainWindow | 
     try:
         opened = open_for_review(path, annotator)
     except LabelFileError as error:
-        QMessageBox.critical(None, "Thresher", str(error))
+        plain_message(None, "Thresher", str(error), QMessageBox.Icon.Critical)  # names the path
         return None
     window = MainWindow(opened)
     settings.last_file = path
@@ -90,9 +91,8 @@ def ask_annotator(settings: Settings) -> str:
     """
     prompt = "Your annotator name (written into the label files):"
     while True:
-        name, accepted = QInputDialog.getText(None, "Welcome to Thresher", prompt)
-        name = name.strip()
-        if not accepted or not name:
+        name = (ask_text(None, "Welcome to Thresher", prompt) or "").strip()
+        if not name:
             return ""
         if not is_reserved_annotator(name):
             settings.annotator = name

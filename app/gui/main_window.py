@@ -1,13 +1,14 @@
-"""The review window: document list, raw and clean panes, label palette, status bar.
+"""The labelling window: document list, raw and clean panes, label palette, status bar.
 
 This module wires parts together; what a key does to the labels lives in
-``app.gui.tagging``, what is painted in ``app.gui.pane_marks``, and every change goes
-through the undo stack to the review model, which commits it before the window shows it.
+``app.gui.tagging``, what is painted in ``app.gui.pane_painter``, and every change goes
+through the undo stack to the document session (``app.session``), which commits it and
+says what changed; the window repaints just that.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from collections import Counter
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -23,56 +24,74 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui.background import Found, SuggestionFinder
+from app.gui.adjudication_mode import MENU, RAW_TITLE, AdjudicationMode
 from app.gui.cleaner_score import CleanerScoreLabel
-from app.gui.commands import ModelCommand, SetStatus, perform
+from app.gui.command_runner import CommandRunner
+from app.gui.commands import SessionCommand, SetStatus
 from app.gui.fact_editing import FactEditing
+from app.gui.helper_process import HelperProcess
 from app.gui.interaction import Interaction, QtInteraction
 from app.gui.keys import KEYS, sheet_sections
 from app.gui.opened_file import OpenedFile
-from app.gui.pane_marks import clean_marks, raw_marks
-from app.gui.review_mode import RAW_TITLE, ReviewMode
-from app.gui.review_model import ReviewModel
+from app.gui.pane_painter import PanePainter, Panes
 from app.gui.sync import PaneSync
 from app.gui.tagging import Tagging
-from storage.document_rows import SqliteDocumentRows
-from storage.documents import done_count, next_not_done
-from storage.errors import LabelFileError
-from storage.schema_rows import read_label_schema
+from app.session.changes import Change
+from app.session.document_session import DocumentSession
+from app.session.helper_work import Found, find_suggestions
 from widgets.annotator_tracks import AnnotatorTracks
 from widgets.document_list import DocumentListView
 from widgets.fact_panel import FactPanel
 from widgets.label_palette import LabelPalette, PaletteEntry, label_keys
+from widgets.plain_text import menu_text, plain_label
 from widgets.shortcuts_sheet import ShortcutsSheet
 from widgets.text_pane import DocumentPane
 
-WRITE_ERRORS = (sqlite3.Error, OSError, LabelFileError, ValueError)
+SUGGESTIONS = "suggestions"  # the helper process's channel for a long page's suggestions
 
 
 class MainWindow(QMainWindow):
-    """One label file under review by one annotator."""
+    """One label file labelled by one annotator."""
 
     def __init__(self, opened: OpenedFile, interaction: Interaction | None = None) -> None:
         super().__init__()
         self.opened = opened
         self.interaction = interaction or QtInteraction(self)
-        self.model = ReviewModel(opened.label_file, opened.annotator)
+        self.session = DocumentSession(opened.label_file, opened.annotator)
         self.undo_stack = QUndoStack(self)
-        schema = read_label_schema(opened.label_file.connection)
-        self.labels = list(schema.labels)
-        self.colors = {label.name: label.color for label in self.labels}
+        self.labels = list(self.session.schema.labels)
+        self.colors = self.session.colors
         self.label_by_key = dict(zip(label_keys(len(self.labels)), self.labels, strict=True))
+        self.helper = HelperProcess(self)
         self._build_widgets()
-        self.tagging = Tagging(self)
-        self.facts = FactEditing(self, schema.fact_types)
-        self.review = ReviewMode(self)
+        self.runner = CommandRunner(
+            self.session,
+            self.undo_stack,
+            self.interaction,
+            say=self.say,
+            show_saved=self.save_label.setText,
+            read_only_reason=opened.read_only_reason,
+        )
+        self.painter = PanePainter(Panes(self.raw_pane, self.clean_pane), self.colors)
+        self.tagging = Tagging(self.session, self.painter.panes, self.label_palette, self.runner)
+        self.facts = FactEditing(self.session, self.painter, self.fact_panel, self.runner)
+        self.adjudication = AdjudicationMode(
+            self.session,
+            self.tagging,
+            self.tracks,
+            self.raw_title,
+            self.runner,
+            show_document=self.show_document,
+            forget_facts=self.facts.clear,
+        )
+        self.adjudication.agreement_parent = self
+        self.statusBar().insertPermanentWidget(0, self.adjudication.status)
         self.sync = PaneSync(self.raw_pane, self.clean_pane)
-        self.suggestion_finder = SuggestionFinder(self)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
-        self.review.install()
+        self._offer_review_menu()
         self._wire()
-        self.model.subscribe(self._on_model_changed)
+        self.session.subscribe(self._on_change)
         self._update_title()
         self._open_first_document()
 
@@ -80,9 +99,7 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.document_list = DocumentListView()
-        self.document_list.set_source(
-            SqliteDocumentRows(self.opened.label_file.connection, self.opened.annotator)
-        )
+        self.document_list.set_source(self.session.document_rows())
         self.raw_pane = DocumentPane()
         self.tracks = AnnotatorTracks(self.raw_pane)  # review mode's lanes, hidden until then
         self.clean_pane = DocumentPane()
@@ -97,12 +114,12 @@ class MainWindow(QMainWindow):
                 for key, label in self.label_by_key.items()
             ]
         )
-        self.status_label = QLabel()
+        self.status_label = plain_label()  # ids and notes come from files: never rich text
         self.status_label.setWordWrap(True)
-        self.cleaner_score = CleanerScoreLabel(self.model)
+        self.cleaner_score = CleanerScoreLabel(self.session, self.helper)
         self.fact_panel = FactPanel()
         centre = QSplitter(Qt.Orientation.Horizontal)
-        self.raw_title = QLabel(RAW_TITLE)
+        self.raw_title = plain_label(RAW_TITLE)  # review mode names annotators and labels
         # Review mode says here what is under the cursor: one line, clipped rather than
         # widening the pane or moving it down as the cursor moves.
         self.raw_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -123,7 +140,7 @@ class MainWindow(QMainWindow):
         outer.setSizes([340, 900, 260])
         centre.setSizes([450, 450])
         self.setCentralWidget(outer)
-        self.position_label, self.save_label = QLabel(), QLabel()
+        self.position_label, self.save_label = plain_label(), plain_label()
         self.statusBar().addPermanentWidget(self.position_label)
         self.statusBar().addPermanentWidget(self.save_label)
         self.resize(1500, 900)
@@ -132,8 +149,9 @@ class MainWindow(QMainWindow):
         handlers = (
             self.tagging.handlers()
             | self.facts.handlers()
-            | self.review.handlers()
+            | self.adjudication.handlers()
             | {
+                "review_mode": self._toggle_review_mode,
                 "open": self.interaction.open_other_file,
                 "quit": self.close,
                 "undo": self.undo_stack.undo,
@@ -161,15 +179,29 @@ class MainWindow(QMainWindow):
             self.actions_by_name[entry.name] = action
         label_menu = self.menuBar().addMenu("Label")
         for key, label in self.label_by_key.items():
-            action = QAction(f"{label.name}", self)
+            action = QAction(menu_text(label.name), self)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _=False, name=label.name: self.tagging.label(name))
             label_menu.addAction(action)
             self.actions_by_name[f"label:{label.name}"] = action
 
+    def _offer_review_menu(self) -> None:
+        """Offer the Review menu only when two or more annotators tagged spans in the file."""
+        available = self.adjudication.available
+        for entry in KEYS:
+            if entry.menu == MENU:
+                self.actions_by_name[entry.name].setEnabled(available)
+        self.actions_by_name["review_mode"].setCheckable(True)
+        for action in self.menuBar().actions():
+            if action.text() == MENU:
+                action.setVisible(available)
+
+    def _toggle_review_mode(self) -> None:
+        self.adjudication.toggle()
+        self.actions_by_name["review_mode"].setChecked(self.adjudication.active)
+
     def _wire(self) -> None:
         self.document_list.document_activated.connect(self.show_document)
-        self.suggestion_finder.found.connect(self._on_suggestions_found)
         self.label_palette.label_chosen.connect(self.tagging.label)
         for pane in (self.raw_pane, self.clean_pane):
             pane.mark_clicked.connect(self.tagging.select_span)
@@ -183,8 +215,7 @@ class MainWindow(QMainWindow):
     # -- documents --------------------------------------------------------------------------
 
     def _open_first_document(self) -> None:
-        db = self.opened.label_file.connection
-        first = next_not_done(db, None, self.opened.annotator)
+        first = self.session.next_not_done(None)
         if first is not None:
             self.document_list.select_document(first)
             self.show_document(first)
@@ -192,64 +223,65 @@ class MainWindow(QMainWindow):
 
     def show_document(self, doc_id: str) -> None:
         """Show ``doc_id`` in the panes (the list follows)."""
-        if self.model.current is not None and self.model.current.id == doc_id:
+        if self.session.current is not None and self.session.current.id == doc_id:
             return
-        document = self.model.open(doc_id)
+        document = self.session.open(doc_id)
         self.tagging.clear()
-        self.facts.clear()
-        selected_fact = document.facts[-1].id if document.facts else None
+        selected_fact = self.facts.document_shown()
         stored = document.stored
         # The sync map must be the new document's before a pane emits a cursor move.
         self.sync.set_segments(stored.segments)
-        self.raw_pane.show_text(stored.raw_text, raw_marks(document, self.colors, selected_fact))
-        self.clean_pane.show_text(
-            stored.clean_text, clean_marks(document, self.colors, selected_fact)
-        )
+        self.painter.show(document, selected_fact)
         self.html_pane.show_text(stored.raw_html or "", [])
         self.tabs.setTabEnabled(1, stored.raw_html is not None)
         self.document_list.select_document(doc_id)
-        self.facts.refresh(marks=False)
+        self.facts.show_hint()
         self.raw_pane.setFocus()
         if document.suggestions_pending:
-            self.suggestion_finder.find(doc_id, stored.raw_text, stored.segments)
+            self.helper.run(
+                SUGGESTIONS,
+                lambda found: self._on_suggestions_found(doc_id, found),
+                find_suggestions,
+                stored.raw_text,
+                stored.segments,
+            )
         else:
-            self.suggestion_finder.forget()
-        self.review.document_shown()
+            self.helper.forget(SUGGESTIONS)
+        self.adjudication.document_shown()
         self.cleaner_score.document_shown()
         self._update_status()
 
     def _on_suggestions_found(self, doc_id: str, found: Found) -> None:
-        if self.suggestion_finder.accept(doc_id):
-            self.model.set_suggestions(doc_id, *found)
+        self.session.set_suggestions(doc_id, *found)
 
     def _step(self, delta: int) -> None:
         model = self.document_list.model
-        current = self.model.current
+        current = self.session.current
         row = model.row_of(current.id) if current else None
         target = (row if row is not None else -1) + delta
         if 0 <= target < model.rowCount():
             self.show_document(model.doc_id_at(target))
 
     def _next_not_done(self) -> None:
-        current = self.model.current.id if self.model.current else None
-        target = next_not_done(self.opened.label_file.connection, current, self.model.writer)
+        current = self.session.current.id if self.session.current else None
+        target = self.session.next_not_done(current)
         if target is None:
             self.statusBar().showMessage("Every document is done.", 5000)
         elif target != current:
             self.show_document(target)
 
     def _set_status(self, status: str, *, advance: bool, note: str | None = None) -> None:
-        current = self.model.current
+        current = self.session.current
         if current is None:
             return
         old = (current.status, current.note)
         new = (status, current.note if note is None else note)
-        if self.run(SetStatus(self.model, current.id, old, new)) and advance:
+        if self.run(SetStatus(self.session, current.id, old, new)) and advance:
             self._next_not_done()
 
     def _flag(self) -> None:
-        current = self.model.current
-        if current is None or self.refuse_if_read_only():
+        current = self.session.current
+        if current is None or self.runner.refuse_if_read_only():
             return
         note = self.interaction.ask_note(current.id, current.note)
         if note is not None:
@@ -257,47 +289,28 @@ class MainWindow(QMainWindow):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def refuse_if_read_only(self) -> bool:
-        """Say why nothing can change, when the file is read-only; True if refused."""
-        if not self.model.read_only:
-            return False
-        message = f"{self.opened.path.name} is open read-only ({self.opened.read_only_reason}); "
-        self.interaction.inform(message + "the change was not made.")
-        self.statusBar().showMessage(message + "the change was not made.", 8000)
-        return True
-
-    def run(self, command: ModelCommand) -> bool:
+    def run(self, command: SessionCommand) -> bool:
         """Perform an action through the undo stack; say so if it could not be saved."""
-        if self.refuse_if_read_only():
-            return False
-        try:
-            perform(self.undo_stack, command)
-        except WRITE_ERRORS as error:
-            self.save_label.setText("NOT SAVED")
-            self.interaction.inform(f"The change was not saved: {error}")
-            return False
-        self.save_label.setText("Saved")
-        return True
+        return self.runner.run(command)
 
-    def _on_model_changed(self, doc_id: str) -> None:
-        current = self.model.current
-        if current is None or current.id != doc_id:
-            self.show_document(doc_id)  # an undo reached back to another document
-            current = self.model.current
+    def say(self, message: str) -> None:
+        """A passing message in the status bar."""
+        self.statusBar().showMessage(message, 6000)
+
+    def _on_change(self, change: Change) -> None:
+        current = self.session.current
+        if current is None or current.id != change.doc_id:
+            self.show_document(change.doc_id)  # an undo reached back to another document
+            current = self.session.current
             assert current is not None
-        self.facts.refresh()
-        self.document_list.model.refresh_row(doc_id)
-        self.cleaner_score.schedule()
-        self._update_status()
-
-    def refresh_marks(self) -> None:
-        """Repaint both panes' marks from the model (after an edit or a new current fact)."""
-        current = self.model.current
-        if current is None:
-            return
-        fact = self.facts.current_fact
-        self.raw_pane.set_marks(raw_marks(current, self.colors, fact))
-        self.clean_pane.set_marks(clean_marks(current, self.colors, fact))
+        else:
+            self.painter.apply(change, current, self.facts.current_fact)
+        if change.facts or change.everything:
+            self.facts.refresh()
+        if change.spans or change.status or change.everything:
+            self.document_list.model.refresh_row(change.doc_id)
+            self.cleaner_score.schedule()
+        self._update_status(recount=change.spans or change.everything)
 
     def show_shortcuts(self) -> None:
         """Open the sheet of every key."""
@@ -307,23 +320,21 @@ class MainWindow(QMainWindow):
     # -- status ------------------------------------------------------------------------------
 
     def _update_title(self) -> None:
-        suffix = " (read-only)" if self.model.read_only else ""
+        suffix = " (read-only)" if self.session.read_only else ""
         self.setWindowTitle(f"Thresher — {self.opened.path.name}{suffix}")
-        self.save_label.setText("Read-only" if self.model.read_only else "Saved")
+        self.save_label.setText("Read-only" if self.session.read_only else "Saved")
 
-    def _update_status(self) -> None:
-        db = self.opened.label_file.connection
+    def _update_status(self, *, recount: bool = True) -> None:
+        """Position, done count, note and hints; the palette's counts when ``recount``."""
         model = self.document_list.model
-        current = self.model.current
+        current = self.session.current
         row = model.row_of(current.id) if current else None
         position = f"Document {row + 1} of {model.rowCount()}" if row is not None else ""
-        done = done_count(db, self.opened.annotator)
+        done = self.session.done_count()
         self.position_label.setText(f"{position} · {done} done · {self.opened.annotator}")
         if current is not None:
-            counts: dict[str, int] = {}
-            for span in current.spans:
-                counts[span.label] = counts.get(span.label, 0) + 1
-            self.label_palette.set_counts(counts)
+            if recount:  # 5,000 spans take a moment: only after spans changed
+                self.label_palette.set_counts(Counter(span.label for span in current.spans))
             note = f"\nNote: {current.note}" if current.note else ""
             hints = f"\n{len(current.suggestions)} suggestions left (A accepts, Shift+A all)"
             if current.suggestions_pending:
@@ -332,8 +343,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Qt override: close the label file (checkpointing it) with the window."""
-        self.suggestion_finder.shutdown()
-        self.cleaner_score.shutdown()
+        self.helper.shutdown()
         self.opened.close()
         super().closeEvent(event)
 

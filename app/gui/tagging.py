@@ -8,24 +8,37 @@ that label. Each action is one undo command, committed before it shows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from app.core.alignment import clean_range_to_raw
 from app.core.selection import dropped_run_range, line_range, paragraph_range, trim
 from app.core.suggestions import Suggestion
+from app.gui.command_runner import CommandRunner
 from app.gui.commands import AddSpans, DeleteSpans, DismissSuggestion, RelabelSpan
+from app.gui.pane_painter import Panes
+from app.session.document_session import DocumentSession
 from storage.annotations import NewSpan
+from widgets.label_palette import LabelPalette
 from widgets.text_pane import DocumentPane
-
-if TYPE_CHECKING:
-    from app.gui.main_window import MainWindow
 
 
 class Tagging:
-    """The tagging actions of one window."""
+    """The tagging actions on the two panes of one document session.
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    Only the writer's own spans change: a label key or Delete on another annotator's span
+    is refused with a message naming whose it is (``DocumentSession.refusal``).
+    """
+
+    def __init__(
+        self,
+        session: DocumentSession,
+        panes: Panes,
+        palette: LabelPalette,
+        runner: CommandRunner,
+    ) -> None:
+        self.session = session
+        self.panes = panes
+        self.palette = palette
+        self.runner = runner
         self.selected_span: str | None = None
 
     def handlers(self) -> dict[str, Callable[[], object]]:
@@ -44,7 +57,7 @@ class Tagging:
 
     def active_pane(self) -> DocumentPane:
         """The pane the user works in: the clean pane when it has focus, else raw."""
-        return self.window.clean_pane if self.window.clean_pane.hasFocus() else self.window.raw_pane
+        return self.panes.active()
 
     def label(self, name: str) -> None:
         """The label key: relabel the selected span, tag the selection, or accept a suggestion."""
@@ -64,33 +77,37 @@ class Tagging:
 
     def select_span(self, span_id: str) -> None:
         """A click on a span selects it: a label key relabels it, Delete removes it."""
-        span = self.window.model.span(span_id)
+        span = self.session.span(span_id)
         if span is None:
             return
         self.selected_span = span_id
-        for pane in (self.window.raw_pane, self.window.clean_pane):
+        for pane in self.panes.both():
             pane.set_selected_mark(span_id)
-        self.window.label_palette.set_current(span.label)
+        self.palette.set_current(span.label)
+        refusal = self.session.refusal(span)
+        if refusal is not None:
+            self._say(f"Span '{span.label}' selected. {refusal}")
+            return
         self._say(f"Span '{span.label}' selected: a label key relabels it, Delete removes it.")
 
     def clear(self) -> None:
         """Forget the selected span and the text selection."""
         self.selected_span = None
-        for pane in (self.window.raw_pane, self.window.clean_pane):
+        for pane in self.panes.both():
             pane.set_selected_mark(None)
             position = pane.cursor_position()
             pane.select(position, position)
-        self.window.label_palette.set_current(None)
+        self.palette.set_current(None)
 
     def switch_pane(self) -> None:
         """Move the focus between the raw and the clean pane."""
-        raw = self.window.raw_pane
-        (self.window.clean_pane if raw.hasFocus() else raw).setFocus()
+        raw = self.panes.raw
+        (self.panes.clean if raw.hasFocus() else raw).setFocus()
 
     def grow_to_dropped_run(self) -> None:
         """Select the run of dimmed lines around the raw cursor."""
-        current = self.window.model.current
-        pane = self.window.raw_pane
+        current = self.session.current
+        pane = self.panes.raw
         if current is None:
             return
         run = dropped_run_range(pane.text(), current.stored.segments, pane.cursor_position())
@@ -112,7 +129,7 @@ class Tagging:
 
     def accept_all(self) -> None:
         """Accept every suggestion of the document, each with its guessed label."""
-        current = self.window.model.current
+        current = self.session.current
         if current is not None and current.suggestions_pending:
             self._say("Suggestions for this long page are still being found; try again shortly.")
             return
@@ -124,21 +141,25 @@ class Tagging:
 
     def dismiss(self) -> None:
         """Dismiss the suggestion under the raw cursor."""
-        current = self.window.model.current
+        current = self.session.current
         suggestion = self._suggestion_at_cursor()
         if current is None or suggestion is None:
             self._say("The cursor is not on a suggestion.")
             return
-        self.window.run(DismissSuggestion(self.window.model, current.id, suggestion.id))
+        self.runner.run(DismissSuggestion(self.session, current.id, suggestion.id))
 
     def delete(self) -> None:
         """Delete the selected span."""
-        current = self.window.model.current
+        current = self.session.current
         if current is None or self.selected_span is None:
             self._say("Click a span first to select it.")
             return
+        refusal = self.session.refusal(self.session.span(self.selected_span))
+        if refusal is not None:
+            self._say(refusal)
+            return
         span_id, self.selected_span = self.selected_span, None
-        self.window.run(DeleteSpans(self.window.model, current.id, [span_id]))
+        self.runner.run(DeleteSpans(self.session, current.id, [span_id]))
         self.clear()
 
     def _grow(self, grow: Callable[[str, int, int], tuple[int, int]]) -> None:
@@ -146,9 +167,9 @@ class Tagging:
         pane.select(*grow(pane.text(), *pane.selection()))
 
     def _raw_selection(self, pane: DocumentPane, start: int, end: int) -> tuple[int, int] | None:
-        current = self.window.model.current
+        current = self.session.current
         assert current is not None
-        if pane is self.window.clean_pane:
+        if pane is self.panes.clean:
             mapped = clean_range_to_raw(current.stored.segments, start, end)
             if mapped is None:
                 return None
@@ -157,27 +178,31 @@ class Tagging:
         return (start, end) if start < end else None
 
     def _suggestion_at_cursor(self) -> Suggestion | None:
-        current = self.window.model.current
+        current = self.session.current
         if current is None:
             return None
         keys = {
             mark.key
-            for mark in self.window.raw_pane.marks_at(self.window.raw_pane.cursor_position())
+            for mark in self.panes.raw.marks_at(self.panes.raw.cursor_position())
             if mark.kind == "suggestion"
         }
         return next((s for s in current.suggestions if s.id in keys), None)
 
     def _tag(self, spans: list[NewSpan], text: str) -> None:
-        current = self.window.model.current
+        current = self.session.current
         if current is not None:
-            self.window.run(AddSpans(self.window.model, current.id, spans, text))
+            self.runner.run(AddSpans(self.session, current.id, spans, text))
 
     def _relabel(self, span_id: str, name: str) -> None:
-        current, span = self.window.model.current, self.window.model.span(span_id)
+        current, span = self.session.current, self.session.span(span_id)
         if current is None or span is None or span.label == name:
             return
-        self.window.run(RelabelSpan(self.window.model, current.id, span_id, span.label, name))
-        self.window.label_palette.set_current(name)
+        refusal = self.session.refusal(span)
+        if refusal is not None:
+            self._say(refusal)
+            return
+        if self.runner.run(RelabelSpan(self.session, current.id, span_id, span.label, name)):
+            self.palette.set_current(name)
 
     def _say(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 6000)
+        self.runner.say(message)

@@ -14,8 +14,8 @@ from app.core.labelschema import default_schema
 from app.core.prepare import ImportOptions
 from app.gui.main_window import MainWindow
 from app.gui.opened_file import open_for_review
-from app.gui.review_model import SUGGEST_NOW_MAX_CHARS
 from app.ingest import import_sources
+from app.session.open_document import SUGGEST_NOW_MAX_CHARS
 from storage.labelfile import create_label_file
 from tests.conftest import REPO, SAMPLES
 from widgets.text_pane import DocumentPane

@@ -35,7 +35,7 @@ def test_the_score_follows_the_labels_of_the_open_document(
     wrong_before, lost_before = counts(window.cleaner_score.text())
     assert lost_before == 0
 
-    raw = window.model.current.stored.raw_text
+    raw = window.session.current.stored.raw_text
     start = raw.index(SENTENCE)
     window.raw_pane.select(start, start + len(SENTENCE))
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_5)  # call the sentence a comment
@@ -65,14 +65,14 @@ def test_a_long_page_is_scored_in_the_helper_with_the_same_figures(
 ) -> None:
     window = open_window(long_and_short_file(tmp_path / "long.db"))
     window.show_document("long")
-    raw = window.model.current.stored.raw_text
+    raw = window.session.current.stored.raw_text
     start = raw.index(SENTENCE)
     window.raw_pane.select(start, start + len(SENTENCE))
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_5)
     window.cleaner_score.update_now()
     assert window.cleaner_score.text() == SCORING_LONG_PAGE  # the window did not wait
     qtbot.waitUntil(lambda: "Cleaner (lines) vs kim: P" in window.cleaner_score.text())
-    assert window.cleaner_score.text() == describe(window.model.current, "kim")
+    assert window.cleaner_score.text() == describe(window.session.current, "kim")
 
 
 def test_a_long_page_score_arriving_after_the_page_was_left_is_dropped(

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.gui.interaction import QtInteraction
 from app.gui.main_window import MainWindow
-from app.gui.review_model import number_id
+from app.session.open_document import number_id
 from tests.gui.conftest import WindowFactory, screenshot
 
 GPU_DOC = "001_b0f070cd7e78df0e"
@@ -37,9 +37,9 @@ def live_slots(
 def open_gpu_page(open_window: WindowFactory, path: Path) -> tuple[MainWindow, str]:
     window = open_window(path)
     window.show_document(GPU_DOC)
-    assert window.model.current is not None
+    assert window.session.current is not None
     window.raw_pane.setFocus()
-    return window, window.model.current.stored.raw_text
+    return window, window.session.current.stored.raw_text
 
 
 def select(window: MainWindow, raw: str, needle: str, after: int = 0) -> tuple[int, int]:
@@ -92,7 +92,7 @@ def test_a_quantity_fact_entirely_from_the_keyboard(
     assert live_slots(seed_file) == []
     with sqlite3.connect(seed_file) as db:
         assert db.execute("SELECT deleted FROM facts").fetchall() == [(1,)]
-    assert window.model.current.facts == []
+    assert window.session.current.facts == []
 
 
 def test_typing_a_value_with_v_and_enter(
@@ -126,7 +126,7 @@ def test_clean_pane_evidence_is_stored_on_raw(
 ) -> None:
     window, raw = open_gpu_page(open_window, seed_file)
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_F)
-    clean = window.model.current.stored.clean_text
+    clean = window.session.current.stored.clean_text
     start = clean.index("과학기술정보통신부")
     window.clean_pane.setFocus()
     window.clean_pane.select(start, start + len("과학기술정보통신부"))
@@ -141,14 +141,14 @@ def test_evidence_in_text_the_cleaner_dropped(
 ) -> None:
     window = open_window(seed_file)
     window.show_document(WEATHER_DOC)
-    raw = window.model.current.stored.raw_text
+    raw = window.session.current.stored.raw_text
     window.raw_pane.setFocus()
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_F)
     for _ in range(4):
         qtbot.keyClick(window.raw_pane, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert window.fact_panel.current_role() == "date"
     start = raw.index("2026.01.24")
-    assert start < window.model.current.stored.segments[0].raw_start  # dropped by the cleaner
+    assert start < window.session.current.stored.segments[0].raw_start  # dropped by the cleaner
     window.raw_pane.select(start, start + len("2026.01.24"))
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_S)
     assert live_slots(seed_file) == [
@@ -178,9 +178,9 @@ def test_clicking_evidence_selects_its_fact_and_delete_removes_it(
     assert [m.key for m in emphasised] == [first]
 
     qtbot.keyClick(pane, Qt.Key.Key_Delete, SHIFT)
-    assert [f.id for f in window.model.current.facts] == [second]
+    assert [f.id for f in window.session.current.facts] == [second]
     qtbot.keyClick(pane, Qt.Key.Key_Z, CTRL)
-    assert sorted(f.id for f in window.model.current.facts) == sorted([first, second])
+    assert sorted(f.id for f in window.session.current.facts) == sorted([first, second])
 
 
 def test_a_suggested_figure_can_be_dismissed(
@@ -188,10 +188,10 @@ def test_a_suggested_figure_can_be_dismissed(
 ) -> None:
     window, raw = open_gpu_page(open_window, seed_file)
     start, end = cursor_on(window, raw, "3만장")
-    figures = {number_id(n) for n in window.model.current.numbers}
+    figures = {number_id(n) for n in window.session.current.numbers}
     assert f"number:{start}-{end}" in figures
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_X, SHIFT)
-    assert f"number:{start}-{end}" not in {number_id(n) for n in window.model.current.numbers}
+    assert f"number:{start}-{end}" not in {number_id(n) for n in window.session.current.numbers}
     assert not [m for m in window.raw_pane.marks_at(start + 1) if m.kind == "number"]
 
 

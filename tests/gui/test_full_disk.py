@@ -76,9 +76,9 @@ def test_the_window_says_not_saved_and_stays_usable(
     assert window.save_label.text() == "NOT SAVED"
     messages = window.interaction.messages  # type: ignore[attr-defined]
     assert any("not saved" in m and "disk is full" in m for m in messages)
-    shown = {(s.start, s.end) for s in window.model.current.spans}
+    shown = {(s.start, s.end) for s in window.session.current.spans}
     assert {(r[2], r[3]) for r in live_spans(seed_file)} == shown  # the UI shows what is saved
     qtbot.keyClick(pane, Qt.Key.Key_BracketRight)  # the window still moves on
-    assert window.model.current.id != DOC
+    assert window.session.current.id != DOC
     with open_label_file(seed_file, read_only=True) as label_file:
         assert validate(label_file.connection) == []

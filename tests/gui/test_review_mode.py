@@ -67,20 +67,20 @@ def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, modifier: object = None
 
 def review_text(window: MainWindow) -> str:
     """The status bar's count, then what the raw pane's title says is here."""
-    return f"{window.review.status.text()} | {window.raw_title.text()}"
+    return f"{window.adjudication.status.text()} | {window.raw_title.text()}"
 
 
 def test_walk_a_disagreement_into_gold_and_undo_it(
     qtbot: QtBot, team_file: Path, open_window: WindowFactory
 ) -> None:
     window = open_window(team_file, "lead")
-    assert window.model.current is not None and window.model.current.id == WEATHER_DOC
+    assert window.session.current is not None and window.session.current.id == WEATHER_DOC
     assert window.actions_by_name["review_mode"].isEnabled()
     press(qtbot, window, Qt.Key.Key_R, CTRL)
-    assert window.review.active and window.tracks.isVisible()
+    assert window.adjudication.active and window.tracks.isVisible()
     assert review_text(window).startswith("review mode: 0 disagreements left here")
     press(qtbot, window, Qt.Key.Key_J)  # nothing here: on to the next document with some
-    current = window.model.current
+    current = window.session.current
     assert current is not None and current.id == AD_DOC
     raw = current.stored.raw_text
     assert window.raw_pane.cursor_position() == raw.index(ONE_AD)
@@ -102,7 +102,7 @@ def test_walk_a_disagreement_into_gold_and_undo_it(
     ]
     assert "0 disagreements left here" in review_text(window)  # kim's version is decided
     # The raw pane paints gold alone; the lanes keep everyone's.
-    assert {s.annotator for s in window.model.current.spans} == {"gold"}
+    assert {s.annotator for s in window.session.current.spans} == {"gold"}
     assert len([m for m in window.raw_pane.marks() if m.kind == "span"]) == 2
 
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
@@ -112,7 +112,7 @@ def test_walk_a_disagreement_into_gold_and_undo_it(
     ]
     assert "2 disagreements left here" in review_text(window)
     press(qtbot, window, Qt.Key.Key_J)  # both left start here: the next document's
-    assert window.model.current is not None and window.model.current.id == LATER_DOC
+    assert window.session.current is not None and window.session.current.id == LATER_DOC
 
 
 def test_in_review_mode_label_keys_and_reject_edit_gold(
@@ -121,8 +121,8 @@ def test_in_review_mode_label_keys_and_reject_edit_gold(
     window = open_window(team_file, "lead")
     window.show_document(AD_DOC)
     press(qtbot, window, Qt.Key.Key_R, CTRL)
-    assert window.model.current is not None
-    raw = window.model.current.stored.raw_text
+    assert window.session.current is not None
+    raw = window.session.current.stored.raw_text
     second = raw.index("난각막NEM 광고 이미지")
     window.raw_pane.setFocus()
     window.raw_pane.select(second, second + len("난각막NEM 광고 이미지"))
@@ -132,15 +132,15 @@ def test_in_review_mode_label_keys_and_reject_edit_gold(
     press(qtbot, window, Qt.Key.Key_Delete, CTRL)  # reject it
     assert gold(team_file) == [(AD_DOC, "ad", "난각막NEM 광고 이미지", 1)]
     press(qtbot, window, Qt.Key.Key_R, CTRL)  # leave review mode: the lead's own labels
-    assert not window.review.active and not window.tracks.isVisible()
+    assert not window.adjudication.active and not window.tracks.isVisible()
     assert window.raw_title.text() == "Raw page (tag spam here)"
-    assert window.model.writer == "lead"
+    assert window.session.writer == "lead"
     with sqlite3.connect(team_file) as db:
         kim_and_lee = db.execute(
             "SELECT count(*) FROM spans WHERE annotator IN ('kim', 'lee') AND doc_id = ?",
             (AD_DOC,),
         ).fetchone()[0]
-    assert len(window.model.current.spans) == kim_and_lee == 4
+    assert len(window.session.current.spans) == kim_and_lee == 4
 
 
 def test_no_review_menu_with_a_single_annotator(
@@ -150,7 +150,7 @@ def test_no_review_menu_with_a_single_annotator(
     window = open_window(seed_file, "kim")
     assert not window.actions_by_name["review_mode"].isEnabled()
     press(qtbot, window, Qt.Key.Key_R, CTRL)
-    assert not window.review.active and window.model.writer == "kim"
+    assert not window.adjudication.active and window.session.writer == "kim"
 
 
 def test_clicking_a_bar_in_a_lane_chooses_that_annotator_there(
@@ -159,8 +159,8 @@ def test_clicking_a_bar_in_a_lane_chooses_that_annotator_there(
     window = open_window(team_file, "lead")
     window.show_document(AD_DOC)
     press(qtbot, window, Qt.Key.Key_R, CTRL)
-    assert window.model.current is not None
-    raw = window.model.current.stored.raw_text
+    assert window.session.current is not None
+    raw = window.session.current.stored.raw_text
     second_line = raw.index("난각막NEM")  # only lee's version covers the second ad line
     tracks = window.tracks
     _, bottom = window.raw_pane.line_extent(second_line, second_line + 3)
@@ -168,7 +168,7 @@ def test_clicking_a_bar_in_a_lane_chooses_that_annotator_there(
     top_of_text = tracks.mapFromGlobal(viewport.mapToGlobal(QPoint(0, 0))).y()
     lee_x = GAP + (LANE_WIDTH + GAP) + LANE_WIDTH // 2
     qtbot.mouseClick(tracks, Qt.MouseButton.LeftButton, pos=QPoint(lee_x, top_of_text + bottom - 3))
-    assert window.review.chosen == "lee"
+    assert window.adjudication.chosen == "lee"
     assert window.raw_pane.cursor_position() == raw.index(ONE_AD)  # the start of lee's span
     [kim, lee, gold_lane] = tracks.lanes()
     assert [m.emphasis for m in kim.marks] == [False, True]  # the byline is agreed
@@ -197,7 +197,7 @@ def test_a_fact_both_annotators_recorded_is_accepted_with_the_unanimous_items(
             " ON s.fact_id = f.id WHERE f.annotator = 'gold' AND f.deleted = 0"
         ).fetchall()
     assert slots == [("quantity", "value", "3만개", "30000")]
-    assert [fact.annotator for fact in window.model.current.facts] == ["gold"]
+    assert [fact.annotator for fact in window.session.current.facts] == ["gold"]
     press(qtbot, window, Qt.Key.Key_Z, CTRL)  # one undo takes the byline and the fact back
     assert [row[3] for row in gold(team_file)] == [1]
 
@@ -207,7 +207,7 @@ def test_the_agreement_window_shows_each_label_and_each_annotator(
 ) -> None:
     window = open_window(team_file, "lead")
     press(qtbot, window, Qt.Key.Key_R, CTRL | SHIFT)
-    agreement = window.review.agreement
+    agreement = window.adjudication.agreement
     assert agreement is not None and agreement.isVisible()
     view = agreement.view
     names = [view.progress_table.item(row, 0).text() for row in range(2)]

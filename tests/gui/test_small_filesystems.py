@@ -82,7 +82,7 @@ def test_a_read_only_mount_opens_read_only_and_refuses_edits(
     window.raw_pane.select(10, 14)
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_2)
     assert window.interaction.messages  # type: ignore[attr-defined]
-    assert [(s.start, s.end) for s in window.model.current.spans] == [(0, 4)]
+    assert [(s.start, s.end) for s in window.session.current.spans] == [(0, 4)]
     with open_label_file(path, read_only=True) as label_file:  # what the file holds
         rows = label_file.connection.execute("SELECT start, end FROM spans").fetchall()
     assert rows == [(0, 4)]

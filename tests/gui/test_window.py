@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.gui.main_window import MainWindow
+from app.gui.main_window import SUGGESTIONS, MainWindow
 from tests.gui.conftest import (
     LONG_PAGE_COPIES,
     FakeInteraction,
@@ -25,7 +25,7 @@ DOC_001 = "001_b0f070cd7e78df0e"
 
 def show(window: MainWindow, doc_id: str) -> None:
     window.show_document(doc_id)
-    assert window.model.current is not None and window.model.current.id == doc_id
+    assert window.session.current is not None and window.session.current.id == doc_id
 
 
 def test_select_press_label_key_and_find_the_span_in_the_file(
@@ -33,7 +33,7 @@ def test_select_press_label_key_and_find_the_span_in_the_file(
 ) -> None:
     window = open_window(seed_file)
     show(window, DOC_001)
-    raw = window.model.current.stored.raw_text
+    raw = window.session.current.stored.raw_text
     start = raw.index(AD_LINE)
     window.raw_pane.setFocus()
     window.raw_pane.select(start, start + len(AD_LINE))
@@ -59,7 +59,7 @@ def test_reopening_the_file_shows_the_span_painted(
 ) -> None:
     window = open_window(seed_file)
     show(window, DOC_001)
-    start = window.model.current.stored.raw_text.index(AD_LINE)
+    start = window.session.current.stored.raw_text.index(AD_LINE)
     window.raw_pane.select(start, start + 5)
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_1)  # nav
     window.close()
@@ -76,14 +76,14 @@ def test_a_clean_pane_selection_lands_on_the_raw_text(
 ) -> None:
     window = open_window(seed_file)
     show(window, DOC_001)
-    clean = window.model.current.stored.clean_text
+    clean = window.session.current.stored.clean_text
     sentence = "2026년까지 3만개를 확보해야 한다"
     start = clean.index(sentence)
     window.clean_pane.setFocus()
     window.clean_pane.select(start, start + len(sentence))
     qtbot.keyClick(window.clean_pane, Qt.Key.Key_T)  # T = other
     [(_doc, layer, raw_start, raw_end, label, text)] = live_spans(seed_file)
-    raw = window.model.current.stored.raw_text
+    raw = window.session.current.stored.raw_text
     assert (layer, label, text) == ("raw", "other", sentence)
     assert raw[raw_start:raw_end] == sentence
 
@@ -97,7 +97,7 @@ def test_emoji_and_crlf_keep_exact_offsets_through_tagging(
     (pages / "emoji.txt").write_bytes(text.encode("utf-8"))
     path = make_label_file(tmp_path / "e.db", [pages])
     window = open_window(path)
-    canonical = window.model.current.stored.raw_text
+    canonical = window.session.current.stored.raw_text
     assert canonical == text.replace("\r\n", "\n").replace("\u1112\u1161\u11ab", "한")
     family = canonical.index("👩")
     window.raw_pane.select(family, canonical.index(" 이모지"))
@@ -132,13 +132,13 @@ def test_suggestions_accept_all_then_mark_done_and_move_on(
     qtbot: QtBot, seed_file: Path, open_window: WindowFactory
 ) -> None:
     window = open_window(seed_file)
-    first = window.model.current.id
-    suggestions = list(window.model.current.suggestions)
+    first = window.session.current.id
+    suggestions = list(window.session.current.suggestions)
     assert suggestions, "the sample pages all have dropped boilerplate"
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
     spans = live_spans(seed_file)
     assert len(spans) == len(suggestions)
-    assert window.model.current.suggestions == []
+    assert window.session.current.suggestions == []
     qtbot.waitUntil(lambda: "F1 1.00" in window.cleaner_score.text())  # tagged = dropped
     screenshot(window, "window_accepted_suggestions")  # docs/window.png is a copy of it
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -146,9 +146,9 @@ def test_suggestions_accept_all_then_mark_done_and_move_on(
         assert db.execute("SELECT doc_id, status FROM document_status").fetchall() == [
             (first, "done")
         ]
-    assert window.model.current.id != first
+    assert window.session.current.id != first
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.model.current.id == first  # undo goes back to where it happened
+    assert window.session.current.id == first  # undo goes back to where it happened
     with sqlite3.connect(seed_file) as db:
         assert db.execute("SELECT status FROM document_status").fetchall() == [("todo",)]
 
@@ -159,13 +159,13 @@ def test_a_long_page_paints_first_and_gets_its_suggestions_a_moment_later(
     window = open_window(long_and_short_file(tmp_path / "long.db"))
 
     show(window, "long")
-    assert window.model.current.suggestions_pending
+    assert window.session.current.suggestions_pending
     assert "Finding suggestions" in window.status_label.text()
     window.tagging.accept_all()
     assert live_spans(tmp_path / "long.db") == []  # nothing accepted before they exist
 
-    qtbot.waitUntil(lambda: not window.model.current.suggestions_pending, timeout=10_000)
-    found = window.model.current.suggestions
+    qtbot.waitUntil(lambda: not window.session.current.suggestions_pending, timeout=10_000)
+    found = window.session.current.suggestions
     assert len(found) > LONG_PAGE_COPIES, "every copy of the page has its dropped boilerplate"
     painted = [mark for mark in window.raw_pane.marks() if mark.kind == "suggestion"]
     assert len(painted) == len(found)
@@ -177,11 +177,11 @@ def test_suggestions_for_a_page_left_behind_are_dropped(
 ) -> None:
     window = open_window(long_and_short_file(tmp_path / "two.db", copies=60))
     show(window, "short")
-    short_suggestions = list(window.model.current.suggestions)
+    short_suggestions = list(window.session.current.suggestions)
 
     show(window, "long")
     show(window, "short")  # before the long page's suggestions can arrive
     qtbot.wait(1500)
-    assert window.model.current.id == "short"
-    assert window.model.current.suggestions == short_suggestions
-    assert not window.suggestion_finder.busy
+    assert window.session.current.id == "short"
+    assert window.session.current.suggestions == short_suggestions
+    assert not window.helper.busy(SUGGESTIONS)

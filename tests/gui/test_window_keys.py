@@ -20,8 +20,8 @@ AD_DOC = "001_b0f070cd7e78df0e"
 
 def show(window: MainWindow, doc_id: str) -> str:
     window.show_document(doc_id)
-    assert window.model.current is not None
-    return window.model.current.stored.raw_text
+    assert window.session.current is not None
+    return window.session.current.stored.raw_text
 
 
 def click_at(pane: DocumentPane, qtbot: QtBot, position: int) -> None:
@@ -88,7 +88,7 @@ def test_flag_with_a_note_then_move_between_documents(
     qtbot: QtBot, seed_file: Path, open_window: WindowFactory
 ) -> None:
     window = open_window(seed_file)
-    first = window.model.current.id
+    first = window.session.current.id
     modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_F, modifiers)
     with sqlite3.connect(seed_file) as db:
@@ -97,11 +97,11 @@ def test_flag_with_a_note_then_move_between_documents(
         ]
     assert "flagged" in window.status_label.text()
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_BracketRight)
-    second = window.model.current.id
+    second = window.session.current.id
     assert second != first
     assert window.position_label.text().startswith("Document 2 of 5")
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_BracketLeft)
-    assert window.model.current.id == first
+    assert window.session.current.id == first
 
 
 def test_f1_opens_the_sheet_with_every_label_and_key(

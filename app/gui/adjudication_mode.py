@@ -1,4 +1,4 @@
-"""Review mode: adjudicate a merged file into gold, one document at a time.
+"""Review mode (adjudication): a lead settles a merged file into gold, one document at a time.
 
 In review mode the raw pane shows the gold layer, and every edit (label keys, relabel,
 delete, facts, status) is written as ``gold``; each annotator's spans stand beside the
@@ -14,9 +14,8 @@ The classification is ``app.core.adjudication``'s, the same as ``thresher adjudi
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core.adjudication import (
     GOLD,
@@ -31,50 +30,66 @@ from app.core.adjudication import (
 from app.core.alignment import clean_range_to_raw
 from app.core.document import SlotRecord, SpanRecord
 from app.gui.agreement_window import AgreementWindow
-from app.gui.keys import KEYS
+from app.gui.command_runner import CommandRunner
+from app.gui.gold_commands import AcceptIntoGold, RejectFromGold
 from app.gui.pane_marks import EVIDENCE_COLOR, FALLBACK_COLOR
-from app.gui.review_commands import AcceptIntoGold, RejectFromGold
-from storage.documents import document_ids
-from storage.gold import (
-    DocumentLabels,
-    documents_needing_adjudication,
-    read_document_labels,
-    span_annotators,
-)
-from widgets.annotator_tracks import Lane
+from app.gui.tagging import Tagging
+from app.session.changes import Change
+from app.session.document_session import DocumentSession
+from storage.gold import DocumentLabels
+from widgets.annotator_tracks import AnnotatorTracks, Lane
 from widgets.marks import EVIDENCE, SPAN, Mark
-
-if TYPE_CHECKING:
-    from app.gui.main_window import MainWindow
+from widgets.plain_text import plain_label
 
 MENU = "Review"
 RAW_TITLE = "Raw page (tag spam here)"  # the raw pane's title outside review mode
 
 
-class ReviewMode:
-    """The review mode of one window: lanes, gold keys, and where the disagreements are."""
+class AdjudicationMode:
+    """Review mode on one document session: lanes, gold keys, where the disagreements are.
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    Given what it uses: the session, the raw pane's tagging (its pane and selected span),
+    the lanes and the title above the raw pane, a command runner, and how to show another
+    document and to forget the fact selection when the writer changes.
+    """
+
+    def __init__(
+        self,
+        session: DocumentSession,
+        tagging: Tagging,
+        tracks: AnnotatorTracks,
+        raw_title: QLabel,
+        runner: CommandRunner,
+        *,
+        show_document: Callable[[str], None],
+        forget_facts: Callable[[], None],
+    ) -> None:
+        self.session = session
+        self.tagging = tagging
+        self.raw_pane = tagging.panes.raw
+        self.tracks = tracks
+        self.raw_title = raw_title
+        self.runner = runner
+        self.show_document = show_document
+        self.forget_facts = forget_facts
         self.active = False
-        self.available = False
-        self.annotators: list[str] = []
+        self.annotators = session.span_annotators()
+        self.available = len(self.annotators) >= 2
         self.labels: DocumentLabels | None = None
         self.found: DocumentAdjudication | None = None
         self.chosen: str | None = None  # whose version G accepts
         self.agreement: AgreementWindow | None = None
-        self.status = QLabel()
+        self.agreement_parent: QWidget | None = None
+        self.status = plain_label()  # the window puts it in its status bar
         self.status.hide()
-        window.statusBar().insertPermanentWidget(0, self.status)
-        window.tracks.hide()
-        window.tracks.mark_clicked.connect(self._on_tracks_mark_clicked)
-        window.raw_pane.selection_changed.connect(lambda *_: self._show_here())
-        window.model.subscribe(self._on_model_changed)
+        tracks.hide()
+        tracks.mark_clicked.connect(self._on_tracks_mark_clicked)
+        self.raw_pane.selection_changed.connect(lambda *_: self._show_here())
+        session.subscribe(self._on_change)
 
     def handlers(self) -> dict[str, Callable[[], object]]:
         """Action name -> what it does, for the window's menus and keys."""
         return {
-            "review_mode": self.toggle,
             "accept_gold": self.accept_here,
             "next_version": self.next_version,
             "accept_unanimous": self.accept_unanimous,
@@ -82,18 +97,6 @@ class ReviewMode:
             "next_disagreement": self.next_disagreement,
             "agreement": self.show_agreement,
         }
-
-    def install(self) -> None:
-        """Offer the Review menu only when two or more annotators tagged spans in the file."""
-        self.annotators = span_annotators(self.window.opened.label_file.connection)
-        self.available = len(self.annotators) >= 2
-        for entry in KEYS:
-            if entry.menu == MENU:
-                self.window.actions_by_name[entry.name].setEnabled(self.available)
-        self.window.actions_by_name["review_mode"].setCheckable(True)
-        for action in self.window.menuBar().actions():
-            if action.text() == MENU:
-                action.setVisible(self.available)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -103,16 +106,14 @@ class ReviewMode:
             self._say("Review mode needs spans by two or more annotators in this file.")
             return
         self.active = not self.active
-        window = self.window
-        window.tagging.clear()
-        window.facts.clear()
-        writer = GOLD if self.active else window.opened.annotator
-        window.model.set_writer(writer, only_writer=self.active)
-        window.tracks.setVisible(self.active)
+        self.tagging.clear()
+        self.forget_facts()
+        writer = GOLD if self.active else self.session.annotator
+        self.session.set_writer(writer, only_writer=self.active)
+        self.tracks.setVisible(self.active)
         self.status.setVisible(self.active)
         if not self.active:
-            window.raw_title.setText(RAW_TITLE)
-        window.actions_by_name["review_mode"].setChecked(self.active)
+            self.raw_title.setText(RAW_TITLE)
         self.refresh()  # the panes were repainted by set_writer's change notice
         self._say("Review mode: edits go to gold." if self.active else "Review mode is off.")
 
@@ -154,35 +155,35 @@ class ReviewMode:
 
     def reject_here(self) -> None:
         """Remove the gold span under the cursor (or the selected one) from gold."""
-        current = self.window.model.current
+        current = self.session.current
         if not self._ready() or current is None:
             return
-        position = self.window.raw_pane.cursor_position()
-        selected = self.window.model.span(self.window.tagging.selected_span or "")
+        position = self.raw_pane.cursor_position()
+        selected = self.session.span(self.tagging.selected_span or "")
         spans = [selected] if selected else [s for s in current.spans if _covers(s, position)]
         facts = [f for f in current.facts if any(_covers(s, position) for s in f.slots)]
         if spans:
-            command = RejectFromGold(self.window.model, current.id, [_innermost(spans).id], [])
+            command = RejectFromGold(self.session, current.id, [_innermost(spans).id], [])
         elif facts:
-            command = RejectFromGold(self.window.model, current.id, [], [facts[0].id])
+            command = RejectFromGold(self.session, current.id, [], [facts[0].id])
         else:
             self._say("No gold span here to reject.")
             return
-        self.window.tagging.clear()
-        self.window.run(command)
+        self.tagging.clear()
+        self.runner.run(command)
 
     def show_agreement(self) -> None:
         """Open (or bring forward, refreshed) the agreement window of this file."""
         if self.agreement is None:
-            self.agreement = AgreementWindow(self.window.opened.label_file, self.window)
+            self.agreement = AgreementWindow(self.session, self.agreement_parent)
         self.agreement.show_fresh()
 
     def next_disagreement(self) -> None:
         """Move to the next disagreement left: later here, else in the next document."""
-        current = self.window.model.current
+        current = self.session.current
         if not self._ready() or current is None or self.found is None:
             return
-        cursor = self.window.raw_pane.cursor_position()
+        cursor = self.raw_pane.cursor_position()
         positions = sorted(self._position(item) for item in self.found.open_items())
         later = [p for p in positions if p > cursor]
         if later:
@@ -190,7 +191,7 @@ class ReviewMode:
             return
         target = self._next_document_with_disagreements(current.id)
         if target is not None:
-            self.window.show_document(target)
+            self.show_document(target)
             assert self.found is not None
             self._go_to(min(self._position(item) for item in self.found.open_items()))
         elif positions:
@@ -206,18 +207,18 @@ class ReviewMode:
 
     def refresh(self) -> None:
         """Read the current document's labels, classify them and redraw lanes and status."""
-        current = self.window.model.current
+        current = self.session.current
         if not self.active or current is None:
             self.labels = self.found = None
             return
-        self.labels = read_document_labels(self.window.opened.label_file.connection, current.id)
+        self.labels = self.session.document_labels(current.id)
         self.found = self.labels.adjudication()
-        self.window.tracks.set_lanes(self._lanes(), self.chosen)
+        self.tracks.set_lanes(self._lanes(), self.chosen)
         self._show_here()
 
-    def _on_model_changed(self, doc_id: str) -> None:
-        current = self.window.model.current
-        if self.active and current is not None and current.id == doc_id:
+    def _on_change(self, change: Change) -> None:
+        current = self.session.current
+        if self.active and current is not None and current.id == change.doc_id:
             self.refresh()
 
     def _on_tracks_mark_clicked(self, lane: str, start: int) -> None:
@@ -231,7 +232,7 @@ class ReviewMode:
     def _ready(self) -> bool:
         if not self.active:
             self._say("Review mode is off (Ctrl+R turns it on).")
-        return self.active and self.window.model.current is not None
+        return self.active and self.session.current is not None
 
     def _lane_names(self) -> list[str]:
         """This document's annotators (not the whole file's: lanes stay few and full)."""
@@ -252,7 +253,7 @@ class ReviewMode:
                 if raw is None:
                     continue
                 key = span_key(span)
-                color = self.window.colors.get(span.label, FALLBACK_COLOR)
+                color = self.session.colors.get(span.label, FALLBACK_COLOR)
                 marks.append(Mark(*raw, color, SPAN, span.id, emphasis=key in open_keys))
                 level = levels.get(key)
                 notes[span.id] = f"{span.label} {span.start}–{span.end}" + (
@@ -284,13 +285,13 @@ class ReviewMode:
                 mark = "▶" if version is not None and version[0] == name else ""
                 parts.append(f"{mark}{name} {_describe(_innermost_item(items))}")
         here = ", ".join(parts) if parts else "no annotator's span"
-        self.window.raw_title.setText(f"Gold (review mode) · here: {here}")
-        self.window.tracks.set_chosen(version[0] if version is not None else self.chosen)
+        self.raw_title.setText(f"Gold (review mode) · here: {here}")
+        self.tracks.set_chosen(version[0] if version is not None else self.chosen)
 
     def _items_here(self, annotator: str) -> list[Item]:
         if self.found is None:
             return []
-        position = self.window.raw_pane.cursor_position()
+        position = self.raw_pane.cursor_position()
         return [
             item
             for item in self.found.items
@@ -317,14 +318,14 @@ class ReviewMode:
 
     def _accept(self, items: list[Item], text: str, annotator: str | None = None) -> None:
         """Copy ``items`` into gold: ``annotator``'s records of them, or anyone's."""
-        current, labels = self.window.model.current, self.labels
+        current, labels = self.session.current, self.labels
         assert current is not None and labels is not None
         spans, facts = labels.records_of(items)
         if annotator is not None:  # identical content, but the one the lead chose
             own = {item.record_id(annotator) for item in items}
             spans = [s for s in labels.spans if s.id in own]
             facts = [f for f in labels.facts if f.id in own]
-        self.window.run(AcceptIntoGold(self.window.model, current.id, spans, facts, text))
+        self.runner.run(AcceptIntoGold(self.session, current.id, spans, facts, text))
 
     def _position(self, item: Item) -> int:
         for layer, start, end in item.extents:
@@ -336,7 +337,7 @@ class ReviewMode:
     def _raw_range(
         self, layer: str | None, start: int | None, end: int | None
     ) -> tuple[int, int] | None:
-        current = self.window.model.current
+        current = self.session.current
         if current is None or layer is None or start is None or end is None:
             return None
         if layer == "raw":
@@ -348,26 +349,25 @@ class ReviewMode:
         return raw is not None and raw[0] <= position < raw[1]
 
     def _next_document_with_disagreements(self, after: str) -> str | None:
-        db = self.window.opened.label_file.connection
-        order = {doc_id: n for n, doc_id in enumerate(document_ids(db))}
+        order = {doc_id: n for n, doc_id in enumerate(self.session.document_ids())}
         here = order.get(after, -1)
         candidates = sorted(
-            (doc_id for doc_id in documents_needing_adjudication(db) if doc_id != after),
+            (d for d in self.session.documents_needing_adjudication() if d != after),
             key=lambda doc_id: (order[doc_id] - here) % len(order),
         )
         for doc_id in candidates:
-            if read_document_labels(db, doc_id).adjudication().open_items():
+            if self.session.document_labels(doc_id).adjudication().open_items():
                 return doc_id
         return None
 
     def _go_to(self, position: int) -> None:
-        pane = self.window.raw_pane
+        pane = self.raw_pane
         pane.setFocus()
         pane.select(position, position)
         pane.scroll_to(position)
 
     def _say(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 6000)
+        self.runner.say(message)
 
 
 def _describe(item: Item) -> str:
