@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.core.sources import RecordSource, Refusal
+from app.core import sources
+from app.core.sources import RecordSource, Refusal, read_lines
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,23 @@ def raw_span(start: Any, end: Any, label: Any, annotator: str | None) -> dict[st
 
 
 def iter_json_lines(path: Path) -> Iterator[tuple[str, dict[str, Any] | Refusal]]:
-    """Each non-blank line of ``path`` as (origin, object), or a refusal naming the line."""
+    """Each non-blank line of ``path`` as (origin, object), or a refusal naming the line.
+
+    A line over the page limit is refused unread, as for Thresher's own JSONL records.
+    """
     try:
         stream = path.open("rb")
     except OSError as error:
         yield str(path), Refusal(str(path), f"cannot read: {error.strerror}")
         return
+    # Looked up per call, not imported: the limit is one setting shared with sources.
+    limit = sources.MAX_PAGE_BYTES
     with stream:
-        for number, line in enumerate(stream, start=1):
+        for number, line in read_lines(stream, limit):
             origin = f"{path}:{number}"
-            if line.strip():
+            if line is None:
+                yield origin, Refusal(origin, f"record too large (the limit is {limit} bytes)")
+            elif line.strip():
                 yield origin, parse_object(line, origin)
 
 
@@ -67,11 +75,15 @@ def parse_object(line: bytes, origin: str) -> dict[str, Any] | Refusal:
 
 
 def first_object(path: Path) -> dict[str, Any] | None:
-    """The first non-blank line of a JSONL file as an object, or None (for detection)."""
+    """The first non-blank line of a JSONL file as an object, or None (for detection).
+
+    Lines over the page limit are passed over unheld (the reader refuses them by line
+    number), so one huge first line neither fills memory nor hides the file's format.
+    """
     try:
         with path.open("rb") as stream:
-            for line in stream:
-                if line.strip():
+            for _number, line in read_lines(stream, sources.MAX_PAGE_BYTES):
+                if line is not None and line.strip():
                     value = parse_object(line, "")
                     return value if isinstance(value, dict) else None
     except OSError:

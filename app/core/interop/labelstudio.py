@@ -11,22 +11,31 @@ predictions are counted as notes, not imported. Predictions that Thresher itself
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from app.core import sources
 from app.core.interop.common import Item, Note, raw_span, text_id
 from app.core.sources import RecordSource, Refusal
 from app.core.utf16 import Utf16Map
 
 THRESHER_MODEL = "thresher:"
 SPAN_TYPES = ("labels",)
+# An export is parsed whole, so it is capped at four of the largest pages (256 MB): a
+# 256 MB export of Korean pages peaks near 740 MB to read. Bigger ones come in parts.
+EXPORT_LIMIT_PAGES = 4
 
 
 def read_labelstudio(path: Path, text_field: str | None) -> Iterator[Item]:
     """Every task of a Label Studio JSON export as a record source, with notes."""
     try:
-        tasks = json.loads(path.read_bytes().decode("utf-8"))
+        data = _export_bytes(path)
+        if isinstance(data, Refusal):
+            yield data
+            return
+        tasks = json.loads(data.decode("utf-8"))
     except OSError as error:
         yield Refusal(str(path), f"cannot read: {error.strerror}")
         return
@@ -46,6 +55,19 @@ def read_labelstudio(path: Path, text_field: str | None) -> Iterator[Item]:
             yield from _full_task(task, origin, text_field)
         else:
             yield from _min_task(task, origin, text_field)
+
+
+def _export_bytes(path: Path) -> bytes | Refusal:
+    """The whole export, or a refusal when it is over the cap (then left unread)."""
+    limit = EXPORT_LIMIT_PAGES * sources.MAX_PAGE_BYTES
+    with path.open("rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        # Bounded even after the size check: a pipe or a growing file has no true size.
+        data = b"" if size > limit else stream.read(limit + 1)
+    if size > limit or len(data) > limit:
+        reason = f"too large for a Label Studio export (over {limit} bytes): export it in parts"
+        return Refusal(str(path), reason)
+    return data
 
 
 def _full_task(task: dict[str, Any], origin: str, text_field: str | None) -> Iterator[Item]:
