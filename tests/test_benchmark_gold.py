@@ -93,3 +93,20 @@ def test_only_the_articles_shape_is_taken_for_ground_truth(tmp_path: Path) -> No
     truth = tmp_path / "truth.json"
     truth.write_text(json.dumps({"a": {"articleBody": "x", "url": None}}), "utf-8")
     assert not is_ground_truth(studio) and is_ground_truth(truth)
+
+
+def test_another_tools_json_is_never_parsed_whole_to_tell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "labelstudio.json"
+    export.write_text(json.dumps([{"id": 1, "data": {"text": "articleBody"}}]), encoding="utf-8")
+    truth = tmp_path / "truth.json"
+    truth.write_text(json.dumps({"a": {"articleBody": "기사", "url": "u"}}), encoding="utf-8")
+
+    def parsed(path: Path) -> object:
+        raise AssertionError(f"{path.name} was parsed whole")
+
+    monkeypatch.setattr("app.core.benchmark_gold._read_truth", parsed)
+    assert not is_ground_truth(export)
+    with pytest.raises(AssertionError, match=r"truth\.json"):
+        is_ground_truth(truth)  # the head looks like ground truth: only then is it parsed

@@ -53,6 +53,9 @@ def benchmark_sources(path: Path) -> Iterator[RecordSource | Refusal]:
         yield _page_record(path.parent, doc_id, entry, origin)
 
 
+_SNIFF_BYTES = 1 << 16
+
+
 def _read_truth(path: Path) -> dict[str, Any] | Refusal:
     try:
         if path.stat().st_size > MAX_TRUTH_BYTES:
@@ -100,13 +103,27 @@ def _page_record(folder: Path, doc_id: str, entry: Any, origin: str) -> RecordSo
 
 def is_ground_truth(path: Path) -> bool:
     """True for a ``.json`` file holding ``{id: {"articleBody": ...}}`` (checked by content)."""
-    if path.suffix.lower() != ".json" or not path.is_file():
+    if path.suffix.lower() != ".json" or not path.is_file() or not _sniffed(path):
         return False
     truth = _read_truth(path)
     if isinstance(truth, Refusal) or not truth:
         return False
     first = next(iter(truth.values()))
     return isinstance(first, dict) and "articleBody" in first
+
+
+def _sniffed(path: Path) -> bool:
+    """Whether the file's head looks like ``{id: {"articleBody": ...}}``.
+
+    Read before parsing, so another tool's ``.json`` (a Label Studio export is a list) is
+    never parsed whole just to learn it is not ground truth.
+    """
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_SNIFF_BYTES)
+    except OSError:
+        return True  # let the reader name the problem
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and b'"articleBody"' in head
 
 
 def entry_count(path: Path) -> int:
