@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.session.document_session import DocumentSession
 from storage.annotations import NewSpan
+from storage.tag_all import HitRange, TagAllResult
 
 
 class SessionCommand(QUndoCommand):
@@ -141,3 +142,26 @@ class DismissSuggestion(SessionCommand):
     def undo(self) -> None:
         """Qt override: show it again."""
         self.session.set_dismissed(self.doc_id, self.suggestion_id, False)
+
+
+class TagAll(SessionCommand):
+    """Tag every hit of a find (or the checked ones) with one label: one undo step."""
+
+    def __init__(
+        self, session: DocumentSession, doc_id: str, hits: Sequence[HitRange], label: str
+    ) -> None:
+        super().__init__(session, doc_id, f"Tag {len(hits)} hits as {label}")
+        self.hits, self.label = list(hits), label
+        self.result: TagAllResult | None = None
+
+    def apply(self) -> None:
+        """Tag the hits the first time; bring the same rows back after an undo."""
+        if self.result is None:
+            self.result = self.session.tag_all(self.hits, self.label)
+        else:
+            self.session.set_tag_all_deleted(self.result, False)
+
+    def undo(self) -> None:
+        """Qt override: tombstone exactly the spans the tag-all wrote."""
+        if self.result is not None:
+            self.session.set_tag_all_deleted(self.result, True)

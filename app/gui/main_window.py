@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.active_time import ActiveTimeRecorder
 from app.gui.adjudication_mode import MENU, RAW_TITLE, AdjudicationMode
 from app.gui.cleaner_score import CleanerScoreLabel
 from app.gui.command_runner import CommandRunner
 from app.gui.commands import SessionCommand, SetStatus
 from app.gui.fact_editing import FactEditing
+from app.gui.find_dock import FindDock
 from app.gui.helper_process import HelperProcess
 from app.gui.interaction import Interaction, QtInteraction
 from app.gui.keys import KEYS, sheet_sections
@@ -39,6 +41,7 @@ from app.gui.tagging import Tagging
 from app.session.changes import Change
 from app.session.document_session import DocumentSession
 from app.session.helper_work import Found, find_suggestions
+from app.session.line_suggestions import Trained, train_model
 from widgets.annotator_tracks import AnnotatorTracks
 from widgets.document_list import DocumentListView
 from widgets.fact_panel import FactPanel
@@ -48,6 +51,7 @@ from widgets.shortcuts_sheet import ShortcutsSheet
 from widgets.text_pane import DocumentPane
 
 SUGGESTIONS = "suggestions"  # the helper process's channel for a long page's suggestions
+LINE_MODEL = "line model"  # its channel for training the line model
 
 
 class MainWindow(QMainWindow):
@@ -86,6 +90,15 @@ class MainWindow(QMainWindow):
         )
         self.adjudication.agreement_parent = self
         self.statusBar().insertPermanentWidget(0, self.adjudication.status)
+        self.find_dock = FindDock(
+            self,
+            self.session,
+            self.runner,
+            label_keys={key: label.name for key, label in self.label_by_key.items()},
+            show_document=self.show_document,
+            raw_pane=self.raw_pane,
+        )
+        self.active_time = ActiveTimeRecorder(self, self.session, self.say)
         self.sync = PaneSync(self.raw_pane, self.clean_pane)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
@@ -164,6 +177,7 @@ class MainWindow(QMainWindow):
                 "previous": lambda: self._step(-1),
                 "next_todo": self._next_not_done,
                 "filter": self.document_list.focus_filter,
+                "find": self.find_dock.show,
                 "shortcuts": self.show_shortcuts,
             }
         )
@@ -207,6 +221,7 @@ class MainWindow(QMainWindow):
             pane.mark_clicked.connect(self.tagging.select_span)
             pane.evidence_clicked.connect(self.facts.select_fact)
             pane.selection_changed.connect(lambda *_: self.facts.show_hint())
+        self.raw_pane.selection_changed.connect(self._say_suggestion)
         self.fact_panel.fact_selected.connect(self.facts.select_fact)
         self.fact_panel.slot_selected.connect(self.facts.select_slot)
         self.fact_panel.value_edited.connect(self.facts.value_edited)
@@ -220,11 +235,13 @@ class MainWindow(QMainWindow):
             self.document_list.select_document(first)
             self.show_document(first)
         self._update_status()
+        self._train_line_model()
 
     def show_document(self, doc_id: str) -> None:
         """Show ``doc_id`` in the panes (the list follows)."""
         if self.session.current is not None and self.session.current.id == doc_id:
             return
+        self.active_time.document_shown(doc_id)
         document = self.session.open(doc_id)
         self.tagging.clear()
         selected_fact = self.facts.document_shown()
@@ -310,7 +327,26 @@ class MainWindow(QMainWindow):
         if change.spans or change.status or change.everything:
             self.document_list.model.refresh_row(change.doc_id)
             self.cleaner_score.schedule()
+        for other in change.others:  # a tag-all reached documents not on screen
+            self.document_list.model.refresh_row(other)
+        if change.status:  # a finished page is something more to learn from
+            self._train_line_model()
         self._update_status(recount=change.spans or change.everything)
+
+    def _train_line_model(self) -> None:
+        """Retrain the line model in the helper; a newer request's model wins."""
+        request = self.session.line_model_request()
+        if request is not None:
+            self.helper.run(LINE_MODEL, self._on_line_model, train_model, request)
+
+    def _on_line_model(self, trained: Trained) -> None:
+        self.session.set_line_model(trained)  # refused when a newer request is on its way
+
+    def _say_suggestion(self, start: int, end: int) -> None:
+        """With the raw cursor on a suggestion, say what it suggests and why."""
+        suggestion = self.tagging.suggestion_here() if start == end else None
+        if suggestion is not None:
+            self.say(f"Suggested {suggestion.label}: {suggestion.reason} (A accepts, X dismisses)")
 
     def show_shortcuts(self) -> None:
         """Open the sheet of every key."""
@@ -344,6 +380,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Qt override: close the label file (checkpointing it) with the window."""
         self.helper.shutdown()
+        self.active_time.stop()
         self.opened.close()
         super().closeEvent(event)
 

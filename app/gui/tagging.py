@@ -177,6 +177,10 @@ class Tagging:
         start, end = trim(current.stored.raw_text, start, end)
         return (start, end) if start < end else None
 
+    def suggestion_here(self) -> Suggestion | None:
+        """The suggestion under the raw cursor, if any."""
+        return self._suggestion_at_cursor()
+
     def _suggestion_at_cursor(self) -> Suggestion | None:
         current = self.session.current
         if current is None:

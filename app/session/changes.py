@@ -22,6 +22,7 @@ class Change:
     status: bool = False
     hidden: tuple[str, ...] = ()  # suggestion and figure ids no longer offered
     shown: tuple[str, ...] = ()  # suggestion and figure ids offered again
+    others: tuple[str, ...] = ()  # other documents whose spans changed too (tag all)
     everything: bool = False
 
     @property

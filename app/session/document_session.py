@@ -20,12 +20,17 @@ from app.core.korean_numbers import Expression, find_expressions
 from app.core.labelschema import LabelSchema
 from app.core.suggestions import Suggestion, suggest_spam_regions
 from app.session.changes import Change, Listener
+from app.session.learned import SuggestionSources
+from app.session.line_suggestions import Trained, TrainingRequest
 from app.session.open_document import SUGGEST_NOW_MAX_CHARS, OpenDocument
 from storage import annotations as span_store
 from storage import facts as fact_store
 from storage import gold as gold_store
+from storage import tag_all as tag_all_store
+from storage.active_time import add_active_seconds
 from storage.agreement_read import Progress, agreement_report
 from storage.annotations import NewSpan, document_spans, document_status
+from storage.corpus_search import FindResult, find
 from storage.document_rows import SqliteDocumentRows
 from storage.documents import document_ids, done_count, load_document, next_not_done
 from storage.facts import SlotState, document_facts
@@ -38,6 +43,7 @@ from storage.session_rows import (
     live_spans_by_id,
     set_slot_on_texts,
 )
+from storage.tag_all import HitRange, TagAllResult
 
 
 class NotYours(ValueError):
@@ -61,6 +67,9 @@ class DocumentSession:
         # Dismissed suggestions are not labels: they live for this session only.
         self._dismissed: dict[str, set[str]] = {}
         self._done: int | None = None
+        # The cleaner's rules, the line model and the writer's tags on the site's other
+        # pages; ``sources.learning = False`` leaves the rules alone.
+        self.sources = SuggestionSources()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -79,7 +88,10 @@ class DocumentSession:
         if stored is None:
             raise KeyError(f"no document with id {doc_id!r}")
         pending = len(stored.raw_text) > SUGGEST_NOW_MAX_CHARS
-        suggestions = [] if pending else suggest_spam_regions(stored.raw_text, stored.segments)
+        sources = self.sources
+        sources.learn(self.label_file.connection, self.writer, stored)
+        sources.rules = [] if pending else suggest_spam_regions(stored.raw_text, stored.segments)
+        suggestions = [] if pending else sources.merged(stored.raw_text, stored.segments)
         self.current = OpenDocument(
             stored,
             all_suggestions=suggestions,
@@ -179,6 +191,44 @@ class DocumentSession:
             self.current.put_span(record)
         self._notify(Change(doc_id, relabelled=(span_id,)))
 
+    # -- across documents: find, tag all, active time ------------------------------------------
+
+    def find(self, pattern: str, *, regex: bool, limit: int | None) -> FindResult:
+        """Hits of ``pattern`` in every raw text (``PatternError`` for a bad one)."""
+        return find(self.label_file.connection, pattern, regex=regex, limit=limit)
+
+    def tag_all(self, hits: Sequence[HitRange], label: str) -> TagAllResult:
+        """Tag every hit not yet covered by ``label`` as the writer, in one transaction."""
+        result = tag_all_store.tag_all(self.label_file, hits, label, self.writer)
+        self._tagged_all(result, live=True)
+        return result
+
+    def set_tag_all_deleted(self, result: TagAllResult, deleted: bool) -> None:
+        """Undo a tag-all (tombstone exactly its rows) or redo it, in one transaction."""
+        (tag_all_store.untag_all if deleted else tag_all_store.retag_all)(self.label_file, result)
+        self._tagged_all(result, live=not deleted)
+
+    def record_active_seconds(self, doc_id: str, seconds: float) -> None:
+        """Add the annotator's active seconds on a document (their own record)."""
+        if seconds > 0 and not self.read_only:
+            add_active_seconds(self.label_file, doc_id, self.annotator, seconds)
+
+    def line_model_request(self) -> TrainingRequest | None:
+        """What to train the line model on (in a helper), when pages were finished since."""
+        return self.sources.request(self.label_file, self.writer)
+
+    def set_line_model(self, trained: Trained) -> bool:
+        """Use a trained model, unless a newer request was made since (then False)."""
+        if not self.sources.take(trained):
+            return False
+        current = self.current
+        if current is not None and not current.suggestions_pending:
+            stored = current.stored
+            current.all_suggestions = self.sources.merged(stored.raw_text, stored.segments)
+            current.offer_all()
+            self._notify(Change(current.id, everything=True))
+        return True
+
     # -- writing: status, suggestions ---------------------------------------------------------
 
     def set_status(
@@ -201,7 +251,11 @@ class DocumentSession:
         current = self.current
         if current is None or current.id != doc_id:
             return
-        current.all_suggestions, current.all_numbers = suggestions, numbers
+        current.all_numbers = numbers
+        self.sources.rules = suggestions
+        current.all_suggestions = self.sources.merged(
+            current.stored.raw_text, current.stored.segments
+        )
         current.suggestions_pending = False
         current.offer_all()
         self._notify(Change(doc_id, everything=True))
@@ -309,6 +363,7 @@ class DocumentSession:
         live: Sequence[SpanRecord],
         gone: Sequence[str],
         fact_ids: Sequence[str] = (),
+        others: tuple[str, ...] = (),
     ) -> None:
         """Put ``live`` spans in, take ``gone`` out, re-offer suggestions near them; notify."""
         current = self.current
@@ -327,14 +382,26 @@ class DocumentSession:
         added = [span.id for span in visible]
         new_raw = [(s.start, s.end) for s in visible if s.layer == "raw"]
         old_raw = [(s.start, s.end) for s in touched if s.layer == "raw"]
-        hidden, shown = current.offer_near(new_raw + old_raw, new_raw)
+        hidden, shown = (
+            current.offer_near(new_raw + old_raw, new_raw) if old_raw else current.cover(new_raw)
+        )
         self._read_facts(current, fact_ids)
         self._notify(
             Change(
                 doc_id, added=tuple(added), removed=tuple(removed), facts=tuple(fact_ids),
-                hidden=tuple(hidden), shown=tuple(shown),
+                hidden=tuple(hidden), shown=tuple(shown), others=others,
             )
         )  # fmt: skip
+
+    def _tagged_all(self, result: TagAllResult, *, live: bool) -> None:
+        """Update the current document by its part of a tag-all; name the other documents."""
+        current = self.current
+        if current is None:
+            return
+        here = [w.span.id for w in result.written if w.doc_id == current.id]
+        others = tuple(sorted({w.doc_id for w in result.written} - {current.id}))
+        spans = self._read_spans(here) if live else []
+        self._spans_changed(current.id, spans, [] if live else here, others=others)
 
     def _fact_changed(self, doc_id: str, *fact_ids: str) -> None:
         self._spans_changed(doc_id, [], [], fact_ids)

@@ -90,7 +90,7 @@ def test_flag_with_a_note_then_move_between_documents(
     window = open_window(seed_file)
     first = window.session.current.id
     modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    qtbot.keyClick(window.raw_pane, Qt.Key.Key_F, modifiers)
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_N, modifiers)  # flag: Ctrl+Shift+N
     with sqlite3.connect(seed_file) as db:
         assert db.execute("SELECT doc_id, status, note FROM document_status").fetchall() == [
             (first, "flagged", "menu only, no article")
