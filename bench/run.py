@@ -16,6 +16,7 @@ ORDER = (
     "bench_export.py",
     "bench_trainer.py",
     "bench_find.py",
+    "bench_throughput.py",
     "bench_warc.py",
     "bench_scale.py",
 )
