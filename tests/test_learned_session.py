@@ -157,3 +157,13 @@ def test_the_line_model_speaks_after_three_finished_pages_and_stale_models_are_d
     ]
     rules = [s for s in session.current.suggestions if s.id.startswith("s")]  # type: ignore[union-attr]
     assert all(s.start >= date_line[1] or s.end <= date_line[0] for s in rules)
+
+
+def test_a_listed_find_stops_at_its_limit_and_says_so(session: DocumentSession) -> None:
+    # Every page of the first site holds the footer: a window search listing 2 hits reads no
+    # further, so a word on each of 100,000 pages answers at once; without a limit all count.
+    listed = session.find("무단전재 및 재배포 금지.", regex=False, limit=2)
+    assert len(listed.hits) == 2 and not listed.complete and listed.truncated
+    everything = session.find("무단전재 및 재배포 금지.", regex=False, limit=None)
+    assert everything.complete and everything.total_hits == 3
+    assert listed.read < everything.read

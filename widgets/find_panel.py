@@ -86,7 +86,8 @@ def summary_text(result: FindResultLike) -> str:
     """The counts line: hits and documents, and whether only the first ones are listed."""
     listed, total, documents = len(result.hits), result.total_hits, result.documents
     if not result.complete:
-        return f"First {listed:,} hits shown (in {documents:,} documents); the search stopped there"
+        shown = f"{_plural(listed, 'hit')} in {_plural(documents, 'document')}"
+        return f"First {shown} shown; the search stopped there (tag all still takes every hit)"
     if total == 0:
         return "No hits"
     counts = f"{_plural(total, 'hit')} in {_plural(documents, 'document')}"

@@ -27,7 +27,7 @@ from storage import annotations as span_store
 from storage import facts as fact_store
 from storage import gold as gold_store
 from storage import tag_all as tag_all_store
-from storage.active_time import add_active_seconds
+from storage.active_time import add_active_seconds, median_active_seconds
 from storage.agreement_read import Progress, agreement_report
 from storage.annotations import NewSpan, document_spans, document_status
 from storage.corpus_search import FindResult, find
@@ -149,8 +149,10 @@ class DocumentSession:
         return read_document_labels(self.label_file.connection, doc_id)
 
     def agreement_report(self, progress: Progress | None = None) -> AgreementReport:
-        """The file's agreement and progress figures (``thresher agreement``'s)."""
-        return agreement_report(self.label_file, progress=progress)
+        """The file's agreement and progress figures (``thresher agreement``'s), with each
+        annotator's median active seconds per document."""
+        report = agreement_report(self.label_file, progress=progress)
+        return report.with_active_time(median_active_seconds(self.label_file.connection))
 
     def documents_needing_adjudication(self) -> list[str]:
         """Documents labelled by two or more annotators."""
@@ -194,8 +196,15 @@ class DocumentSession:
     # -- across documents: find, tag all, active time ------------------------------------------
 
     def find(self, pattern: str, *, regex: bool, limit: int | None) -> FindResult:
-        """Hits of ``pattern`` in every raw text (``PatternError`` for a bad one)."""
-        return find(self.label_file.connection, pattern, regex=regex, limit=limit)
+        """Hits of ``pattern`` in every raw text (``PatternError`` for a bad one).
+
+        With a ``limit`` the search stops once that many hits are listed: counting every
+        hit of a word on each of 100,000 pages reads the whole corpus (seconds), and the
+        window must answer at once.
+        """
+        return find(
+            self.label_file.connection, pattern, regex=regex, limit=limit, count_all=limit is None
+        )
 
     def tag_all(self, hits: Sequence[HitRange], label: str) -> TagAllResult:
         """Tag every hit not yet covered by ``label`` as the writer, in one transaction."""

@@ -139,6 +139,8 @@ def test_with_nothing_checked_every_hit_is_tagged_also_past_the_listed_ones(
     monkeypatch.setattr(find_dock, "LISTED_HITS", 1)
     window = open_window(sites_file)
     search(qtbot, window, "기상청 제공")
-    assert window.find_dock.panel.summary.text() == "3 hits in 3 documents, first 1 shown"
+    assert window.find_dock.panel.summary.text() == (
+        "First 1 hit in 1 document shown; the search stopped there (tag all still takes every hit)"
+    )
     qtbot.keyClick(window.find_dock.panel.results, Qt.Key.Key_Q)
     assert sum(span[5] == "기상청 제공" for span in live_spans(sites_file)) == 3
