@@ -8,6 +8,10 @@ The chart is painted here (PySide6-Essentials has no QtCharts): one row per labe
 kappa, its value written at the bar's end; "n/a" where a figure is undefined. Bars grow
 from a zero line, so a negative kappa (worse than chance) points left. Hovering a row
 lists its figures pair by pair.
+
+The progress table has each annotator's median active time per document (the time the
+window counted while they worked, ``AnnotatorProgress.median_active_seconds``), written
+as ``thresher agreement`` writes it; "-" when none is recorded.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.agreement import AgreementReport, LabelAgreement
+from app.core.agreement_report import format_duration
 from widgets.plain_text import rich_escaped
 
 # (legend name, figure of a row, colour): blue and orange stay apart for colour-blind eyes.
@@ -50,7 +55,13 @@ GRID = "#d0d0d0"
 TEXT = "#202020"
 MUTED = "#707070"
 EMPTY_TEXT = "Nothing to compare yet: no document is labelled by two or more annotators."
-PROGRESS_COLUMNS = ("Annotator", "Done / assigned", "Progress", "Spans", "Facts")
+PROGRESS_COLUMNS = ("Annotator", "Done / assigned", "Progress", "Spans", "Facts", "Active / doc")
+ACTIVE_TIP = (
+    "Median active time per document: time with the window focused and a key or mouse"
+    " event in the last 2 minutes"
+)
+# Columns of numbers, aligned right.
+NUMBER_COLUMNS = (1, 3, 4, 5)
 
 
 @dataclass(frozen=True)
@@ -249,6 +260,9 @@ class AgreementView(QWidget):
         self.chart_area.setFrameShape(QScrollArea.Shape.NoFrame)
         self.progress_table = QTableWidget(0, len(PROGRESS_COLUMNS))
         self.progress_table.setHorizontalHeaderLabels(PROGRESS_COLUMNS)
+        active_header = QTableWidgetItem(PROGRESS_COLUMNS[-1])
+        active_header.setToolTip(ACTIVE_TIP)
+        self.progress_table.setHorizontalHeaderItem(len(PROGRESS_COLUMNS) - 1, active_header)
         self.progress_table.verticalHeader().setVisible(False)
         self.progress_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.progress_table.horizontalHeader()
@@ -304,10 +318,11 @@ class AgreementView(QWidget):
                 "",
                 str(row.spans),
                 str(row.facts),
+                format_duration(row.median_active_seconds),
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if column in (1, 3, 4):
+                if column in NUMBER_COLUMNS:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.core.agreement import AgreementReport, FactAgreement, LabelAgreement
+from app.core.agreement_report import format_duration
 from app.progress import Progress
 from storage.active_time import median_active_seconds
 from storage.agreement_read import agreement_report
@@ -180,19 +181,11 @@ def _print_progress(report: AgreementReport, out: TextIO) -> None:
                 f"{row.done}/{row.assigned}",
                 str(row.spans),
                 str(row.facts),
-                _duration(row.median_active_seconds),
+                format_duration(row.median_active_seconds),
             ]
             for row in report.progress
         ],
     )
-
-
-def _duration(seconds: float | None) -> str:
-    """Median active time per document: ``42s``, ``3m 05s``; ``-`` when none is recorded."""
-    if seconds is None:
-        return "-"
-    whole = round(seconds)
-    return f"{whole}s" if whole < 60 else f"{whole // 60}m {whole % 60:02d}s"
 
 
 def _table(

@@ -221,3 +221,11 @@ class AgreementReport:
             },
             "progress": [row.as_json() for row in self.progress],
         }
+
+
+def format_duration(seconds: float | None) -> str:
+    """Median active time per document: ``42s``, ``3m 05s``; ``-`` when none is recorded."""
+    if seconds is None:
+        return "-"
+    whole = round(seconds)
+    return f"{whole}s" if whole < 60 else f"{whole // 60}m {whole % 60:02d}s"

@@ -2,9 +2,10 @@
 
 A lead reads it while adjudicating, so it is not modal: it stays open and is read again
 each time it is asked for (``Ctrl+Shift+R``), since annotators' statuses may have changed.
-The figures are ``thresher agreement``'s (``storage.agreement_read``, read through the
-document session); gold never counts as an annotator there, so gold writes do not move
-them.
+The figures are ``thresher agreement``'s (``storage.agreement_read``, and each
+annotator's median active time per document from ``storage.active_time``, both read
+through the document session); gold never counts as an annotator there, so gold writes
+do not move them.
 """
 
 from __future__ import annotations

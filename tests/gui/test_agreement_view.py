@@ -28,7 +28,7 @@ def doc(length: int, spans: Sequence[SpanRecord], *who: str) -> SharedDocument:
 
 
 PROGRESS = (
-    AnnotatorProgress("kim", 3, 5, 7, 1),
+    AnnotatorProgress("kim", 3, 5, 7, 1, median_active_seconds=80.4),
     AnnotatorProgress("lee", 5, 5, 6, 0),
     AnnotatorProgress(PARK, 0, 4, 1, 0),
 )
@@ -113,12 +113,12 @@ def test_hovering_a_row_lists_its_pairs(view: AgreementView) -> None:
 def test_the_progress_table_shows_each_annotator(view: AgreementView) -> None:
     table = view.progress_table
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    assert headers == ["Annotator", "Done / assigned", "Progress", "Spans", "Facts"]
-    rows = [[table.item(r, c).text() for c in (0, 1, 3, 4)] for r in range(table.rowCount())]
+    assert headers == ["Annotator", "Done / assigned", "Progress", "Spans", "Facts", "Active / doc"]
+    rows = [[table.item(r, c).text() for c in (0, 1, 3, 4, 5)] for r in range(table.rowCount())]
     assert rows == [
-        ["kim", "3 / 5", "7", "1"],
-        ["lee", "5 / 5", "6", "0"],
-        [PARK, "0 / 4", "1", "0"],
+        ["kim", "3 / 5", "7", "1", "1m 20s"],
+        ["lee", "5 / 5", "6", "0", "-"],
+        [PARK, "0 / 4", "1", "0", "-"],
     ]
     bars = [table.cellWidget(r, 2) for r in range(table.rowCount())]
     assert all(isinstance(bar, QProgressBar) for bar in bars)
