@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from app.core.document import LAYERS, FactRecord, SlotRecord, SpanRecord
 from storage.annotations import AnnotationRefused, NewSpan
-from storage.documents import insert_spans
 from storage.facts import SlotState
 from storage.labelfile import LabelFile, utc_now
 
 _LIVE_SPAN_COLUMNS = "id, layer, start, end, label, text, annotator, created, updated"
 # SQLite allows 999 host parameters in older builds: read ids in chunks below that.
 _CHUNK = 900
+# From this many new spans at once (accepting all suggestions), the write's checkpoint
+# is left to ``checkpoint``, run once the window has shown it.
+CHECKPOINT_LATER_SPANS = 1_000
 
 
 def live_spans_by_id(db: sqlite3.Connection, span_ids: Sequence[str]) -> list[SpanRecord]:
@@ -73,14 +77,44 @@ def add_spans_on_texts(
     Reading a 2 MB page's texts back from the file took 20-30 ms of every label key.
     """
     now = utc_now()
-    with label_file.transaction() as db:
+    later = len(spans) >= CHECKPOINT_LATER_SPANS
+    with _checkpoint_later(label_file, later), label_file.transaction() as db:
         labels = {row[0] for row in db.execute("SELECT name FROM labels")}
-        records = [
-            _checked_span(span, texts, labels=labels, annotator=annotator, now=now, new_id=new_id)
-            for span, new_id in zip(spans, _new_ids(len(spans)), strict=True)
-        ]
-        insert_spans(db, doc_id, records)
+        records = _checked_spans(spans, texts, labels=labels, annotator=annotator, now=now)
+        # A plain INSERT: an id already held is an error, never a span the window shows
+        # but the file silently lacks.
+        db.executemany(
+            f"INSERT INTO spans ({_LIVE_SPAN_COLUMNS}, deleted, doc_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((*record, doc_id) for record in records),
+        )
     return records
+
+
+def checkpoint(label_file: LabelFile) -> None:
+    """Copy what the write-ahead log holds into the file, as far as no reader stops it."""
+    if not label_file.closed and not label_file.read_only:
+        label_file.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+@contextmanager
+def _checkpoint_later(label_file: LabelFile, later: bool) -> Iterator[None]:
+    """Commit without SQLite's automatic checkpoint when ``later`` (the caller runs one).
+
+    Thousands of spans fill the log past SQLite's 1,000 pages: its commit would then copy
+    them into the file and sync it, 15-20 ms more before the window shows the write done,
+    which is already durable in the log (synchronous=FULL).
+    """
+    if not later:
+        yield
+        return
+    db = label_file.connection
+    (pages,) = db.execute("PRAGMA wal_autocheckpoint").fetchone()
+    db.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
 
 def set_slot_on_texts(
@@ -160,40 +194,49 @@ def _evidence(texts: Mapping[str, str], state: SlotState) -> str | None:
 
 
 def _new_ids(count: int) -> list[str]:
-    """``count`` random UUIDs (version 4) as text, as ``str(uuid.uuid4())`` makes them.
+    """``count`` new UUIDs (version 7, RFC 9562) as text, in increasing order.
 
-    From one read of the random source: accepting 10,000 suggestions spent more time
-    making ids one by one than writing the rows.
+    Time-ordered: the spans table's primary-key index grows at its end instead of at
+    random places, and the ids of one write are the first one counted up (its low 47 bits
+    start at random, so they never wrap): 6x quicker than 10,000 random ids. Two writes'
+    ids can only meet if they share the millisecond and 73 random bits (26 fixed per
+    write, the 47 of the first id), as unlikely as for random (version 4) ids.
     """
-    data = bytearray(os.urandom(16 * count))
-    ids = []
-    for at in range(0, 16 * count, 16):
-        data[at + 6] = (data[at + 6] & 0x0F) | 0x40  # version 4
-        data[at + 8] = (data[at + 8] & 0x3F) | 0x80  # the RFC 4122 variant
-        digits = data[at : at + 16].hex()
-        ids.append(f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}")
-    return ids
+    millis = time.time_ns() // 1_000_000 & (1 << 48) - 1
+    rand = int.from_bytes(os.urandom(10), "big")
+    first = rand & (1 << 47) - 1
+    rand_a, rand_b = rand >> 47 & 0xFFF, rand >> 59 & 0x3FFF
+    head = f"{millis:012x}7{rand_a:03x}"
+    prefix = f"{head[:8]}-{head[8:12]}-{head[12:]}-{0x8000 | rand_b:04x}-"
+    return [prefix + format(low, "012x") for low in range(first, first + count)]
 
 
-def _checked_span(
-    span: NewSpan,
+def _checked_spans(
+    spans: Sequence[NewSpan],
     texts: Mapping[str, str],
     *,
     labels: set[str],
     annotator: str,
     now: str,
-    new_id: str,
-) -> SpanRecord:
-    if span.layer not in LAYERS:
-        raise AnnotationRefused(f"layer {span.layer!r} is not 'raw' or 'clean'")
-    length = len(texts[span.layer])
-    if not 0 <= span.start < span.end <= length:
-        raise AnnotationRefused(
-            f"range {span.start}-{span.end} is outside the {span.layer} text ({length})"
-        )
-    if span.label not in labels:
-        raise AnnotationRefused(f"label {span.label!r} is not in this file's schema")
-    text = texts[span.layer][span.start : span.end]
-    return SpanRecord(
-        new_id, span.layer, span.start, span.end, span.label, text, annotator, now, now
-    )
+) -> list[SpanRecord]:
+    """``spans`` as new records, each checked against the texts and the label schema.
+
+    One loop with the checks inline: accepting 11,000 suggestions spent more on a call
+    per span than on writing the rows.
+    """
+    records: list[SpanRecord] = []
+    append, make = records.append, tuple.__new__  # a named tuple made as the tuple it is
+    for span, new_id in zip(spans, _new_ids(len(spans)), strict=True):
+        layer, start, end, label = span.layer, span.start, span.end, span.label
+        text = texts.get(layer) if layer in LAYERS else None
+        if text is None:
+            raise AnnotationRefused(f"layer {layer!r} is not 'raw' or 'clean'")
+        if not 0 <= start < end <= len(text):
+            raise AnnotationRefused(
+                f"range {start}-{end} is outside the {layer} text ({len(text)})"
+            )
+        if label not in labels:
+            raise AnnotationRefused(f"label {label!r} is not in this file's schema")
+        fields = (new_id, layer, start, end, label, text[start:end], annotator, now, now, False)
+        append(make(SpanRecord, fields))
+    return records

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 
 from app.core.alignment import Segment, clean_range_to_raw, dropped_raw_ranges
 from app.core.document import FactRecord, SpanRecord
@@ -111,6 +112,35 @@ def span_clean_marks(
         Mark(low, high, color, SPAN, span.id)
         for low, high in alignment.to_clean(span.start, span.end)
     ]
+
+
+def many_span_marks(
+    spans: Sequence[SpanRecord], colors: Mapping[str, str], alignment: Alignment
+) -> tuple[list[Mark], list[Mark]]:
+    """The raw and the clean pane's marks of thousands of spans (all suggestions accepted).
+
+    One walk along the alignment in start order instead of a search per span, and each
+    mark made as the tuple it is: 11,000 spans made two calls each otherwise.
+    """
+    make, segments, starts = tuple.__new__, alignment.segments, alignment.starts
+    raw: list[Mark] = []
+    clean = [m for s in spans if s.layer == "clean" for m in span_clean_marks(s, colors, alignment)]
+    index, last = 0, len(segments) - 1
+    for span in sorted((s for s in spans if s.layer == "raw"), key=attrgetter("start")):
+        start, end, key = span.start, span.end, span.id
+        color = colors.get(span.label, FALLBACK_COLOR)
+        raw.append(make(Mark, (start, end, color, SPAN, key, False)))
+        while index < last and starts[index + 1] <= start:
+            index += 1  # the last segment starting at or before the span, as bisect finds
+        for at in range(index, last + 1):
+            segment = segments[at]
+            if segment.raw_start >= end:
+                break
+            low, high = max(start, segment.raw_start), min(end, segment.raw_end)
+            if low < high:
+                offset = segment.clean_start - segment.raw_start
+                clean.append(make(Mark, (low + offset, high + offset, color, SPAN, key, False)))
+    return raw, clean
 
 
 def number_raw_mark(number: Expression) -> Mark:

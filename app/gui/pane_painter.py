@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from app.core.document import SpanRecord
 from app.gui.pane_marks import (
-    FALLBACK_COLOR,
     Alignment,
     clean_marks,
     evidence_clean_marks,
     evidence_raw_marks,
+    many_span_marks,
     number_clean_marks,
     number_raw_mark,
     raw_marks,
@@ -27,7 +27,7 @@ from app.gui.pane_marks import (
 )
 from app.session.changes import Change
 from app.session.open_document import BULK, OpenDocument, number_id
-from widgets.marks import SPAN, Mark
+from widgets.marks import Mark
 from widgets.text_pane import DocumentPane
 
 
@@ -98,26 +98,7 @@ class PanePainter:
                 raw += span_raw_marks(span, self.colors)
                 clean += span_clean_marks(span, self.colors, self._alignment)
             return raw, clean
-        # Thousands (all suggestions accepted): inline, as ``pane_marks.raw_marks`` does.
-        colors, to_clean = self.colors, self._alignment.to_clean
-        raw = [
-            Mark(s.start, s.end, colors.get(s.label, FALLBACK_COLOR), SPAN, s.id)
-            for s in spans
-            if s.layer == "raw"
-        ]
-        clean = [
-            Mark(low, high, colors.get(s.label, FALLBACK_COLOR), SPAN, s.id)
-            for s in spans
-            if s.layer == "raw"
-            for low, high in to_clean(s.start, s.end)
-        ]
-        clean += [
-            m
-            for s in spans
-            if s.layer == "clean"
-            for m in span_clean_marks(s, colors, self._alignment)
-        ]
-        return raw, clean
+        return many_span_marks(spans, self.colors, self._alignment)
 
     def select_fact(self, document: OpenDocument, old: str | None, new: str | None) -> None:
         """Draw ``new``'s evidence as the selected fact's, and ``old``'s as any other's."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
+
 from app.core.alignment import clean_range_to_raw
 from app.core.selection import dropped_run_range, line_range, paragraph_range, trim
 from app.core.suggestions import Suggestion
@@ -19,6 +21,10 @@ from app.session.document_session import DocumentSession
 from storage.annotations import NewSpan
 from widgets.label_palette import LabelPalette
 from widgets.text_pane import DocumentPane
+
+# How long after accepting all suggestions the label file is checkpointed (the user has
+# looked up from the keyboard by then; a key pressed sooner makes SQLite run it itself).
+CHECKPOINT_AFTER_MS = 1_000
 
 
 class Tagging:
@@ -138,6 +144,8 @@ class Tagging:
             return
         spans = [NewSpan("raw", s.start, s.end, s.label) for s in current.suggestions]
         self._tag(spans, f"Accept {len(spans)} suggestions")
+        # Committed and shown; the file's checkpoint of that many rows comes once idle.
+        QTimer.singleShot(CHECKPOINT_AFTER_MS, self.session.checkpoint)
 
     def dismiss(self) -> None:
         """Dismiss the suggestion under the raw cursor."""
