@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from app.core.document import LAYERS, STATUSES, SpanRecord, status_id
 from storage.labelfile import LabelFile, utc_now
 
-_LIVE_SPAN_COLUMNS = "id, layer, start, end, label, text, annotator, created, updated"
-_SPAN_COLUMNS = f"{_LIVE_SPAN_COLUMNS}, deleted"
+LIVE_SPAN_COLUMNS = "id, layer, start, end, label, text, annotator, created, updated"
+SPAN_COLUMNS = f"{LIVE_SPAN_COLUMNS}, deleted"  # the fields of ``SpanRecord``, in order
 
 
 class AnnotationRefused(ValueError):
@@ -43,27 +43,10 @@ def add_spans(
     """Add ``spans`` to a document in one transaction; return them as stored."""
     now = utc_now()
     with label_file.transaction() as db:
-        texts = _layer_texts(db, doc_id)
+        texts = layer_texts(db, doc_id)
         labels = {row[0] for row in db.execute("SELECT name FROM labels")}
-        records = [_checked(span, texts, labels, annotator, now) for span in spans]
-        db.executemany(
-            f"INSERT INTO spans (doc_id, {_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-            [
-                (
-                    doc_id,
-                    r.id,
-                    r.layer,
-                    r.start,
-                    r.end,
-                    r.label,
-                    r.text,
-                    r.annotator,
-                    r.created,
-                    r.updated,
-                )
-                for r in records
-            ],
-        )
+        records = checked_spans(spans, texts, labels=labels, annotator=annotator, now=now)
+        insert_spans(db, doc_id, records)
     return records
 
 
@@ -110,7 +93,7 @@ def document_spans(db: sqlite3.Connection, doc_id: str) -> list[SpanRecord]:
     # Sorted here rather than by SQL: a 5,000-span page opens ~10 ms sooner without the
     # temporary B-tree, and `deleted` is known (0) for live rows.
     rows = db.execute(
-        f"SELECT {_LIVE_SPAN_COLUMNS} FROM spans WHERE doc_id = ? AND deleted = 0", (doc_id,)
+        f"SELECT {LIVE_SPAN_COLUMNS} FROM spans WHERE doc_id = ? AND deleted = 0", (doc_id,)
     ).fetchall()
     rows.sort(key=_text_order)
     return [SpanRecord(*row) for row in rows]
@@ -130,7 +113,8 @@ def document_status(db: sqlite3.Connection, doc_id: str, annotator: str) -> tupl
     return ("todo", "") if row is None else (str(row[0]), str(row[1]))
 
 
-def _layer_texts(db: sqlite3.Connection, doc_id: str) -> dict[str, str]:
+def layer_texts(db: sqlite3.Connection, doc_id: str) -> dict[str, str]:
+    """A document's texts by layer (``raw``, ``clean``), read from the file."""
     row = db.execute(
         "SELECT raw_text, clean_text FROM documents WHERE id = ?", (doc_id,)
     ).fetchone()
@@ -139,19 +123,48 @@ def _layer_texts(db: sqlite3.Connection, doc_id: str) -> dict[str, str]:
     return {"raw": row[0], "clean": row[1]}
 
 
-def _checked(
-    span: NewSpan, texts: dict[str, str], labels: set[str], annotator: str, now: str
-) -> SpanRecord:
-    if span.layer not in LAYERS:
-        raise AnnotationRefused(f"layer {span.layer!r} is not 'raw' or 'clean'")
-    length = len(texts[span.layer])
-    if not 0 <= span.start < span.end <= length:
-        raise AnnotationRefused(
-            f"range {span.start}-{span.end} is outside the {span.layer} text ({length})"
-        )
-    if span.label not in labels:
-        raise AnnotationRefused(f"label {span.label!r} is not in this file's schema")
-    text = texts[span.layer][span.start : span.end]
-    return SpanRecord(
-        str(uuid.uuid4()), span.layer, span.start, span.end, span.label, text, annotator, now, now
+def checked_spans(
+    spans: Sequence[NewSpan],
+    texts: Mapping[str, str],
+    *,
+    labels: Collection[str],
+    annotator: str,
+    now: str,
+    ids: Sequence[str] | None = None,
+) -> list[SpanRecord]:
+    """``spans`` as new records, each checked against the texts and the label schema.
+
+    ``ids`` are the new rows' ids, one per span (random UUIDs when None). One loop with
+    the checks inline: accepting 11,000 suggestions spent more on a call per span than
+    on writing the rows.
+    """
+    if ids is None:
+        ids = [str(uuid.uuid4()) for _ in spans]
+    records: list[SpanRecord] = []
+    append, make = records.append, tuple.__new__  # a named tuple made as the tuple it is
+    for span, new_id in zip(spans, ids, strict=True):
+        layer, start, end, label = span.layer, span.start, span.end, span.label
+        text = texts.get(layer) if layer in LAYERS else None
+        if text is None:
+            raise AnnotationRefused(f"layer {layer!r} is not 'raw' or 'clean'")
+        if not 0 <= start < end <= len(text):
+            raise AnnotationRefused(
+                f"range {start}-{end} is outside the {layer} text ({len(text)})"
+            )
+        if label not in labels:
+            raise AnnotationRefused(f"label {label!r} is not in this file's schema")
+        fields = (new_id, layer, start, end, label, text[start:end], annotator, now, now, False)
+        append(make(SpanRecord, fields))
+    return records
+
+
+def insert_spans(db: sqlite3.Connection, doc_id: str, records: Sequence[SpanRecord]) -> None:
+    """Write new span rows of one document, inside the caller's transaction.
+
+    A plain INSERT: an id already held is an error, never a span the window shows but
+    the file silently lacks.
+    """
+    db.executemany(
+        f"INSERT INTO spans ({SPAN_COLUMNS}, doc_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((*record, doc_id) for record in records),
     )

@@ -12,16 +12,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from app.core.document import LAYERS, FactRecord, SlotRecord, SpanRecord
-from storage.annotations import AnnotationRefused, NewSpan
-from storage.facts import SlotState
+from app.core.document import FactRecord, SlotRecord, SpanRecord
+from storage.annotations import LIVE_SPAN_COLUMNS, NewSpan, checked_spans, insert_spans
+from storage.facts import SlotState, set_slot
 from storage.labelfile import LabelFile, utc_now
 
-_LIVE_SPAN_COLUMNS = "id, layer, start, end, label, text, annotator, created, updated"
 # SQLite allows 999 host parameters in older builds: read ids in chunks below that.
 _CHUNK = 900
 # From this many new spans at once (accepting all suggestions), the write's checkpoint
@@ -36,7 +34,7 @@ def live_spans_by_id(db: sqlite3.Connection, span_ids: Sequence[str]) -> list[Sp
         chunk = span_ids[at : at + _CHUNK]
         marks = ", ".join("?" * len(chunk))
         rows = db.execute(
-            f"SELECT {_LIVE_SPAN_COLUMNS} FROM spans WHERE deleted = 0 AND id IN ({marks})",
+            f"SELECT {LIVE_SPAN_COLUMNS} FROM spans WHERE deleted = 0 AND id IN ({marks})",
             tuple(chunk),
         )
         found += [SpanRecord(*row) for row in rows]
@@ -80,14 +78,9 @@ def add_spans_on_texts(
     later = len(spans) >= CHECKPOINT_LATER_SPANS
     with _checkpoint_later(label_file, later), label_file.transaction() as db:
         labels = {row[0] for row in db.execute("SELECT name FROM labels")}
-        records = _checked_spans(spans, texts, labels=labels, annotator=annotator, now=now)
-        # A plain INSERT: an id already held is an error, never a span the window shows
-        # but the file silently lacks.
-        db.executemany(
-            f"INSERT INTO spans ({_LIVE_SPAN_COLUMNS}, deleted, doc_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ((*record, doc_id) for record in records),
-        )
+        ids = _new_ids(len(spans))
+        records = checked_spans(spans, texts, labels=labels, annotator=annotator, now=now, ids=ids)
+        insert_spans(db, doc_id, records)
     return records
 
 
@@ -126,71 +119,8 @@ def set_slot_on_texts(
     *,
     texts: Mapping[str, str],
 ) -> SlotState | None:
-    """``storage.facts.set_slot`` with the layer texts the caller already holds.
-
-    One transaction; a rewritten row's ``updated`` is ``next_version`` of the old one, as
-    in ``storage.facts``. Returns what the slot held.
-    """
-    now = utc_now()
-    with label_file.transaction() as db:
-        kinds = _fact_slot_names(db, fact_id)
-        if role not in kinds:
-            raise AnnotationRefused(f"fact {fact_id!r} has no slot {role!r}")
-        row = db.execute(
-            "SELECT id, layer, start, end, value FROM fact_slots"
-            " WHERE fact_id = ? AND role = ? AND deleted = 0 ORDER BY created, id LIMIT 1",
-            (fact_id, role),
-        ).fetchone()
-        previous = None if row is None else SlotState(row[1], row[2], row[3], row[4])
-        if state is None or (not state.has_evidence and state.value is None):
-            if row is not None:
-                db.execute(
-                    "UPDATE fact_slots SET deleted = 1, updated = next_version(updated, ?)"
-                    " WHERE id = ?",
-                    (now, row[0]),
-                )
-        else:
-            values = (state.layer, state.start, state.end, _evidence(texts, state), state.value)
-            if row is None:
-                db.execute(
-                    "INSERT INTO fact_slots (layer, start, end, text, value, annotator, created,"
-                    " updated, id, fact_id, role, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    " ?, 0)",
-                    (*values, annotator, now, now, str(uuid.uuid4()), fact_id, role),
-                )
-            else:
-                db.execute(
-                    "UPDATE fact_slots SET layer = ?, start = ?, end = ?, text = ?, value = ?,"
-                    " annotator = ?, updated = next_version(updated, ?) WHERE id = ?",
-                    (*values, annotator, now, row[0]),
-                )
-        db.execute(
-            "UPDATE facts SET updated = next_version(updated, ?) WHERE id = ?", (now, fact_id)
-        )
-    return previous
-
-
-def _fact_slot_names(db: sqlite3.Connection, fact_id: str) -> set[str]:
-    rows = db.execute(
-        "SELECT t.name FROM facts f JOIN fact_type_slots t ON t.fact_type = f.type WHERE f.id = ?",
-        (fact_id,),
-    ).fetchall()
-    if not rows and db.execute("SELECT 1 FROM facts WHERE id = ?", (fact_id,)).fetchone() is None:
-        raise AnnotationRefused(f"no fact with id {fact_id!r}")
-    return {str(row[0]) for row in rows}
-
-
-def _evidence(texts: Mapping[str, str], state: SlotState) -> str | None:
-    if not state.has_evidence:
-        return None
-    if state.layer not in LAYERS or state.start is None or state.end is None:
-        raise AnnotationRefused(f"evidence layer {state.layer!r} is not 'raw' or 'clean'")
-    text = texts[state.layer]
-    if not 0 <= state.start < state.end <= len(text):
-        raise AnnotationRefused(
-            f"evidence {state.start}-{state.end} is outside the {state.layer} text ({len(text)})"
-        )
-    return text[state.start : state.end]
+    """``storage.facts.set_slot`` with the layer texts the caller already holds."""
+    return set_slot(label_file, fact_id, role, state, annotator, texts=texts)
 
 
 def _new_ids(count: int) -> list[str]:
@@ -209,34 +139,3 @@ def _new_ids(count: int) -> list[str]:
     head = f"{millis:012x}7{rand_a:03x}"
     prefix = f"{head[:8]}-{head[8:12]}-{head[12:]}-{0x8000 | rand_b:04x}-"
     return [prefix + format(low, "012x") for low in range(first, first + count)]
-
-
-def _checked_spans(
-    spans: Sequence[NewSpan],
-    texts: Mapping[str, str],
-    *,
-    labels: set[str],
-    annotator: str,
-    now: str,
-) -> list[SpanRecord]:
-    """``spans`` as new records, each checked against the texts and the label schema.
-
-    One loop with the checks inline: accepting 11,000 suggestions spent more on a call
-    per span than on writing the rows.
-    """
-    records: list[SpanRecord] = []
-    append, make = records.append, tuple.__new__  # a named tuple made as the tuple it is
-    for span, new_id in zip(spans, _new_ids(len(spans)), strict=True):
-        layer, start, end, label = span.layer, span.start, span.end, span.label
-        text = texts.get(layer) if layer in LAYERS else None
-        if text is None:
-            raise AnnotationRefused(f"layer {layer!r} is not 'raw' or 'clean'")
-        if not 0 <= start < end <= len(text):
-            raise AnnotationRefused(
-                f"range {start}-{end} is outside the {layer} text ({len(text)})"
-            )
-        if label not in labels:
-            raise AnnotationRefused(f"label {label!r} is not in this file's schema")
-        fields = (new_id, layer, start, end, label, text[start:end], annotator, now, now, False)
-        append(make(SpanRecord, fields))
-    return records

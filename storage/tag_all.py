@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from app.core.document import SpanRecord
 from app.core.selection import line_range, trim
 from storage.annotations import (
-    _SPAN_COLUMNS,
     AnnotationRefused,
     NewSpan,
-    _checked,
-    _layer_texts,
+    checked_spans,
+    insert_spans,
+    layer_texts,
     set_spans_deleted,
 )
 from storage.labelfile import LabelFile, utc_now
@@ -133,22 +133,20 @@ def _tag_document(
     now: str,
 ) -> tuple[list[SpanRecord], int]:
     """Insert one document's new spans (inside the caller's transaction)."""
-    texts = _layer_texts(db, doc_id)
+    texts = layer_texts(db, doc_id)
     raw = texts["raw"]
     cover = _existing_cover(db, doc_id, label, annotator)
-    records: list[SpanRecord] = []
+    new: list[NewSpan] = []
     skipped = 0
     for start, end in sorted(grown_to_line(raw, start, end) for start, end in ranges):
         if _covered(cover, start, end):
             skipped += 1
             continue
-        record = _checked(NewSpan("raw", start, end, label), texts, {label}, annotator, now)
-        records.append(record)
+        new.append(NewSpan("raw", start, end, label))
         cover.append((start, end))
-    db.executemany(
-        f"INSERT INTO spans (doc_id, {_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-        [(doc_id, *record[:9]) for record in records],  # `deleted` is the literal 0
-    )
+    # A hit outside the text raises here, before anything of the document is written.
+    records = checked_spans(new, texts, labels={label}, annotator=annotator, now=now)
+    insert_spans(db, doc_id, records)
     return records, skipped
 
 
