@@ -10,8 +10,9 @@ from app.core.labelschema import default_schema
 from app.core.prepare import ImportOptions
 from app.core.suggestions import Suggestion
 from app.ingest import import_sources
+from app.session import document_session
 from app.session.document_session import DocumentSession
-from app.session.learned import combined
+from app.session.learned import combined, find_long_page
 from app.session.line_suggestions import train_model
 from bench.site_corpus import SitePage, site_corpus, write_site_corpus
 from storage.annotations import NewSpan
@@ -68,6 +69,34 @@ def test_lines_tagged_on_one_page_are_suggested_on_the_sites_other_pages(
 
     session.open(other_site.doc_id)
     assert learned(session) == []  # never on another site
+
+
+def test_a_long_pages_learned_suggestions_come_from_the_helper_and_stale_ones_are_dropped(
+    session: DocumentSession, corpus: list[SitePage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = corpus[0], corpus[1]
+    session.add_spans(
+        first.doc_id, [NewSpan("raw", s, e, "copyright_footer") for s, e, _ in footer_lines(first)]
+    )
+    monkeypatch.setattr(document_session, "SUGGEST_NOW_MAX_CHARS", 0)  # every page is long
+
+    def arrive(writer: str | None) -> None:
+        stored = session.open(second.doc_id).stored
+        assert session.current is not None and session.current.suggestions_pending
+        assert learned(session) == []  # nothing learned before the first paint
+        page = (stored.id, stored.url, stored.raw_text)
+        found = find_long_page(session.label_file.path, writer, page, stored.segments)
+        learned_by = (found.writer, found.learned)
+        session.set_suggestions(stored.id, found.rules, found.numbers, learned_by)
+
+    arrive(session.learning_writer())
+    footer = "\n".join(text for *_, text in footer_lines(second))
+    assert [second.raw_text[s.start : s.end] for s in learned(session)] == [footer]
+    arrive("gold")  # asked for as another writer, since left: dropped
+    assert learned(session) == [] and session.current.suggestions
+    session.sources.learning = False
+    arrive("kim")  # learning was turned off since
+    assert learned(session) == []
 
 
 def test_with_learning_off_only_the_cleaners_suggestions_are_offered(

@@ -40,7 +40,7 @@ from app.gui.sync import PaneSync
 from app.gui.tagging import Tagging
 from app.session.changes import Change
 from app.session.document_session import DocumentSession
-from app.session.helper_work import Found, find_suggestions
+from app.session.learned import LongPageFound, find_long_page
 from app.session.line_suggestions import Trained, train_model
 from widgets.annotator_tracks import AnnotatorTracks
 from widgets.document_list import DocumentListView
@@ -258,8 +258,10 @@ class MainWindow(QMainWindow):
             self.helper.run(
                 SUGGESTIONS,
                 lambda found: self._on_suggestions_found(doc_id, found),
-                find_suggestions,
-                stored.raw_text,
+                find_long_page,
+                self.session.label_file.path,
+                self.session.learning_writer(),
+                (stored.id, stored.url, stored.raw_text),
                 stored.segments,
             )
         else:
@@ -268,8 +270,9 @@ class MainWindow(QMainWindow):
         self.cleaner_score.document_shown()
         self._update_status()
 
-    def _on_suggestions_found(self, doc_id: str, found: Found) -> None:
-        self.session.set_suggestions(doc_id, *found)
+    def _on_suggestions_found(self, doc_id: str, found: LongPageFound) -> None:
+        learned = (found.writer, found.learned)
+        self.session.set_suggestions(doc_id, found.rules, found.numbers, learned)
 
     def _step(self, delta: int) -> None:
         model = self.document_list.model

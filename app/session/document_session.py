@@ -90,7 +90,10 @@ class DocumentSession:
             raise KeyError(f"no document with id {doc_id!r}")
         pending = len(stored.raw_text) > SUGGEST_NOW_MAX_CHARS
         sources = self.sources
-        sources.learn(self.label_file.connection, self.writer, stored)
+        # A long page's learned suggestions come with its rules', after the first paint.
+        sources.learned = []
+        if not pending:
+            sources.learn(self.label_file.connection, self.writer, stored)
         sources.rules = [] if pending else suggest_spam_regions(stored.raw_text, stored.segments)
         suggestions = [] if pending else sources.merged(stored.raw_text, stored.segments)
         self.current = OpenDocument(
@@ -259,14 +262,27 @@ class DocumentSession:
             current.note = current.note if note is None else note
         self._notify(Change(doc_id, status=True, everything=not self._is_current(doc_id)))
 
+    def learning_writer(self) -> str | None:
+        """Whose tags a long page's learned suggestions come from (None: learning is off)."""
+        return self.writer if self.sources.learning else None
+
     def set_suggestions(
-        self, doc_id: str, suggestions: list[Suggestion], numbers: list[Expression]
+        self,
+        doc_id: str,
+        suggestions: list[Suggestion],
+        numbers: list[Expression],
+        learned: tuple[str | None, list[Suggestion]] = (None, []),
     ) -> None:
-        """Take the suggestions found later for a long current document."""
+        """Take the suggestions found later for a long current document; ``learned`` is
+        (whose tags they were learned from, the suggestions), dropped when the writer or
+        learning changed since they were asked for."""
         current = self.current
         if current is None or current.id != doc_id:
             return
         current.all_numbers = numbers
+        learned_from, found = learned
+        fresh = learned_from is not None and learned_from == self.learning_writer()
+        self.sources.learned = found if fresh else []
         self.sources.rules = suggestions
         current.all_suggestions = self.sources.merged(
             current.stored.raw_text, current.stored.segments

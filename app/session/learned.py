@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from app.core.alignment import Segment
+from app.core.korean_numbers import Expression
 from app.core.learned_lines import site_of
 from app.core.line_model import LineModel
 from app.core.selection import trim
 from app.core.suggestions import Suggestion
+from app.session.helper_work import find_suggestions
 from app.session.line_suggestions import (
     MIN_PAGES,
     Trained,
@@ -26,7 +30,7 @@ from app.session.line_suggestions import (
     model_suggestions,
 )
 from storage.documents import StoredDocument
-from storage.labelfile import LabelFile
+from storage.labelfile import LabelFile, open_label_file
 from storage.learned_rows import line_memory
 from storage.training_pages import finished_pages
 
@@ -74,11 +78,49 @@ def learned_suggestions(
     db: sqlite3.Connection, writer: str, stored: StoredDocument
 ) -> list[Suggestion]:
     """The writer's learned suggestions on ``stored``, in text order."""
-    memory = line_memory(db, writer, site=site_of(stored.id, stored.url))
+    return _learned(db, writer, stored.id, stored.url, stored.raw_text)
+
+
+def _learned(
+    db: sqlite3.Connection, writer: str, doc_id: str, url: str | None, raw_text: str
+) -> list[Suggestion]:
+    memory = line_memory(db, writer, site=site_of(doc_id, url))
     return [
         Suggestion(f"{LEARNED_PREFIX}{s.start}-{s.end}", s.start, s.end, s.label, s.learned_from)
-        for s in memory.suggest(stored.id, stored.url, stored.raw_text)
+        for s in memory.suggest(doc_id, url, raw_text)
     ]
+
+
+@dataclass(frozen=True)
+class LongPageFound:
+    """A long page's suggestions found in the helper: the rules', its figures, and the
+    learned ones of ``writer`` (None: learning was off, so none were looked up)."""
+
+    rules: list[Suggestion]
+    numbers: list[Expression]
+    writer: str | None
+    learned: list[Suggestion]
+
+
+def find_long_page(
+    path: Path,
+    writer: str | None,
+    page: tuple[str, str | None, str],
+    segments: Sequence[Segment],
+) -> LongPageFound:
+    """Everything suggested on a long page (``page``: id, url, raw text), in the helper.
+
+    Learning reads the writer's tagged pages of the site and walks every line of the page
+    (a third of a second on 2 MB), so on a long page it waits, like the rules, until the
+    page is painted; the label file is read read-only here, as training does.
+    """
+    doc_id, url, raw_text = page
+    rules, numbers = find_suggestions(raw_text, segments)
+    learned: list[Suggestion] = []
+    if writer is not None:
+        with open_label_file(path, read_only=True) as label_file:
+            learned = _learned(label_file.connection, writer, doc_id, url, raw_text)
+    return LongPageFound(rules, numbers, writer, learned)
 
 
 def combined(

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.gui.main_window import SUGGESTIONS, MainWindow
+from storage.annotations import NewSpan
 from tests.gui.conftest import (
     LONG_PAGE_COPIES,
     FakeInteraction,
@@ -170,6 +171,25 @@ def test_a_long_page_paints_first_and_gets_its_suggestions_a_moment_later(
     painted = [mark for mark in window.raw_pane.marks() if mark.kind == "suggestion"]
     assert len(painted) == len(found)
     assert "suggestions left" in window.status_label.text()
+
+
+def test_a_long_page_gets_the_lines_tagged_on_its_sites_other_pages_after_it_is_painted(
+    qtbot: QtBot, tmp_path: Path, open_window: WindowFactory
+) -> None:
+    window = open_window(long_and_short_file(tmp_path / "learn.db"))
+    show(window, "short")
+    start = window.session.current.stored.raw_text.index(AD_LINE)
+    window.session.add_spans("short", [NewSpan("raw", start, start + len(AD_LINE), "ad")])
+
+    show(window, "long")
+    assert window.session.current.suggestions_pending
+    qtbot.waitUntil(lambda: not window.session.current.suggestions_pending, timeout=10_000)
+    raw = window.session.current.stored.raw_text
+    learned = [s for s in window.session.current.suggestions if s.id.startswith("l")]
+    assert [(s.start, s.label) for s in learned] == [
+        (at, "ad") for at in range(len(raw)) if raw.startswith(AD_LINE, at)
+    ]
+    assert all("tagged on 1 page of this site" in s.reason for s in learned)
 
 
 def test_suggestions_for_a_page_left_behind_are_dropped(
