@@ -23,6 +23,7 @@ from app.core.labelschema import default_schema
 from bench.pages import sample_lines
 from storage.copying import DOCUMENT_COLUMNS
 from storage.corpus_search import find
+from storage.errors import LabelFileError
 from storage.labelfile import create_label_file, open_label_file, utc_now
 from storage.merge import remove_database
 from storage.text_index import rebuild_text_index
@@ -112,7 +113,7 @@ def _usable(path: Path) -> bool:
     try:
         with open_label_file(path, read_only=True) as label_file:
             (count,) = label_file.connection.execute("SELECT count(*) FROM documents").fetchone()
-    except Exception:
+    except (LabelFileError, sqlite3.Error):  # a half-built or foreign file: build it again
         return False
     return int(count) == DOCUMENTS
 

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 
+from lxml import etree
+
 from app.core.canonical import canonicalize
 from app.core.cleaners.base import Cleaner, CleanInput, ImportContext
 from app.core.cleaners.line_rules import LENGTH_HIGH, LENGTH_LOW
@@ -95,7 +97,7 @@ class ReadabilityCleaner:
 
         try:
             summary = Document(_html(page)).summary(html_partial=True)
-        except Exception:
+        except (ValueError, etree.LxmlError):  # Unparseable is a ValueError
             return ""
         return canonicalize(html_to_text(str(summary)).raw_text).strip()
 

@@ -10,13 +10,14 @@ counted by reason. A document's id is the target URI without its scheme.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import brotli
 from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import ChunkedDataReader
+from warcio.bufferedreaders import ChunkedDataException, ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from app.core.decoding import UndecodableError, decode_bytes
@@ -94,6 +95,10 @@ def skip_reason(record: Any) -> str | None:
     return None
 
 
+# What undoing a body's encodings can raise: each layer has its own error type.
+_PAYLOAD_ERRORS = (zlib.error, brotli.error, ChunkedDataException, ValueError, OSError, EOFError)
+
+
 def _media(content_type: str) -> str:
     return content_type.split(";", maxsplit=1)[0].strip().lower()
 
@@ -103,7 +108,7 @@ def _document(
 ) -> Item:
     try:
         data = _payload(record)
-    except Exception as error:  # zlib, brotli and chunked errors differ
+    except _PAYLOAD_ERRORS as error:
         return Refusal(origin, f"cannot undo its encoding ({_first_line(error)})")
     if len(data) > MAX_PAGE_BYTES:
         return Refusal(origin, f"too large (over {MAX_PAGE_BYTES} bytes)")
