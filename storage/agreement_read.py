@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 from app.core.adjudication import is_reserved_annotator
 from app.core.agreement import AgreementReport, AgreementTally, AnnotatorProgress, SharedDocument
 from storage.gold import documents_needing_adjudication, read_document_labels
-from storage.labelfile import LabelFile
+from storage.labelfile import LabelFile, read_snapshot
 from storage.schema_rows import read_label_schema
 
 # progress(documents read, documents to read, the document just read)
@@ -31,7 +30,7 @@ def agreement_report(
     ``label`` restricts the span figures to that one label (no overall or fact rows).
     """
     db = label_file.connection
-    with _snapshot(db):
+    with read_snapshot(db):
         schema = read_label_schema(db)
         tally = AgreementTally()
         for document in shared_documents(db, progress):
@@ -128,17 +127,3 @@ def _json(text: object, default: object) -> object:
         return json.loads(text)
     except ValueError:
         return default
-
-
-@contextmanager
-def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
-    """One read transaction around the body, unless the caller already has one."""
-    if db.in_transaction:
-        yield
-        return
-    db.execute("BEGIN")
-    try:
-        yield
-    finally:
-        if db.in_transaction:
-            db.execute("COMMIT")

@@ -14,11 +14,11 @@ import heapq
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from app.core.regex_fragments import required_fragments
+from storage.labelfile import read_snapshot
 from storage.text_index import has_text_index, match_expression, unindexed_count
 
 # Characters of the line shown on each side of a hit.
@@ -138,7 +138,7 @@ def find(
     expression = match_expression(fragments) if has_text_index(db) else None
     tally = _Tally(limit, [])
     complete = True
-    with _snapshot(db):
+    with read_snapshot(db):
         total, rows = _candidates(db, expression)
         for number, (doc_id, text) in enumerate(rows, start=1):
             if progress is not None and (number % PROGRESS_EVERY == 0 or number == total):
@@ -254,17 +254,3 @@ def _indexed_rows(
         )
     for _, doc_id, text in heapq.merge(*streams, key=lambda row: row[0]):
         yield str(doc_id), str(text)
-
-
-@contextmanager
-def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
-    """One read transaction, so the index and the texts are read in the same state."""
-    if db.in_transaction:
-        yield
-        return
-    db.execute("BEGIN")
-    try:
-        yield
-    finally:
-        if db.in_transaction:
-            db.execute("COMMIT")

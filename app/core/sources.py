@@ -183,15 +183,23 @@ def read_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None
         yield number, None
 
 
-def _record(line: bytes, origin: str) -> RecordSource | Refusal:
+def parse_object(line: bytes, origin: str) -> dict[str, Any] | Refusal:
+    """One JSON object from a line of bytes, or a refusal saying what is wrong."""
     try:
-        record = json.loads(line.decode("utf-8"))
+        value = json.loads(line.decode("utf-8"))
     except UnicodeDecodeError:
         return Refusal(origin, "line is not UTF-8")
     except json.JSONDecodeError as error:
         return Refusal(origin, f"not valid JSON ({error.msg} at column {error.colno})")
-    if not isinstance(record, dict):
+    if not isinstance(value, dict):
         return Refusal(origin, "a record must be a JSON object")
+    return value
+
+
+def _record(line: bytes, origin: str) -> RecordSource | Refusal:
+    record = parse_object(line, origin)
+    if isinstance(record, Refusal):
+        return record
     if not isinstance(record.get("id"), str) or not record["id"].strip():
         return Refusal(origin, "record has no 'id' (a non-empty string)")
     has_raw = isinstance(record.get("raw_text"), str) or isinstance(record.get("raw_html"), str)

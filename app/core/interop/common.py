@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.core import sources
-from app.core.sources import RecordSource, Refusal, read_lines
+from app.core.sources import RecordSource, Refusal, parse_object, read_lines
 
 
 @dataclass(frozen=True)
@@ -59,19 +58,6 @@ def iter_json_lines(path: Path) -> Iterator[tuple[str, dict[str, Any] | Refusal]
                 yield origin, Refusal(origin, f"record too large (the limit is {limit} bytes)")
             elif line.strip():
                 yield origin, parse_object(line, origin)
-
-
-def parse_object(line: bytes, origin: str) -> dict[str, Any] | Refusal:
-    """One JSON object from a line of bytes, or a refusal saying what is wrong."""
-    try:
-        value = json.loads(line.decode("utf-8"))
-    except UnicodeDecodeError:
-        return Refusal(origin, "line is not UTF-8")
-    except json.JSONDecodeError as error:
-        return Refusal(origin, f"not valid JSON ({error.msg} at column {error.colno})")
-    if not isinstance(value, dict):
-        return Refusal(origin, "a record must be a JSON object")
-    return value
 
 
 def first_object(path: Path) -> dict[str, Any] | None:
