@@ -12,8 +12,6 @@ import errno
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,18 +46,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def team(built: Path, tmp_path: Path) -> Path:
     return Path(shutil.copy(built, tmp_path / "team.db"))
-
-
-@pytest.fixture(scope="module")
-def dead_pid() -> int:
-    """The id of a process that has ended (and been reaped)."""
-    child = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return int(child.stdout)
 
 
 def leave(path: Path) -> Path:
