@@ -13,8 +13,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.core.document import LAYERS, STATUSES, SpanRecord, status_id
 from storage.labelfile import LabelFile, utc_now
@@ -27,9 +26,12 @@ class AnnotationRefused(ValueError):
     """An edit that would store something wrong (a range outside the text, a bad label)."""
 
 
-@dataclass(frozen=True)
-class NewSpan:
-    """A span the user asks for: layer and range; the text is taken from the document."""
+class NewSpan(NamedTuple):
+    """A span the user asks for: layer and range; the text is taken from the document.
+
+    A named tuple: accepting 11,000 suggestions makes as many, and a frozen dataclass cost
+    about 2 microseconds each to make.
+    """
 
     layer: str
     start: int

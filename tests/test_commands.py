@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoStack
 
 from app.core.adjudication import GOLD
 from app.gui.commands import (
+    AcceptSuggestions,
     AddSpans,
     DeleteSpans,
     DismissSuggestion,
@@ -119,9 +120,11 @@ def test_accept_one_and_all_suggestions(label_file: LabelFile, session: Document
     one = [NewSpan("raw", first.start, first.end, first.label)]
     round_trip(label_file, session, lambda: AddSpans(session, DOC, one, "Accept"))
     assert first not in current.suggestions
-    rest = [NewSpan("raw", s.start, s.end, s.label) for s in current.suggestions]
-    round_trip(label_file, session, lambda: AddSpans(session, DOC, rest, "Accept all"))
+    rest = [(s.start, s.end, s.label) for s in current.suggestions]
+    _, after = round_trip(label_file, session, lambda: AcceptSuggestions(session, DOC, "All"))
     assert current.suggestions == []
+    accepted = [(first.start, first.end, first.label), *rest]
+    assert sorted((row[2], row[3], row[4]) for row in after[0]) == sorted(accepted)
 
 
 def test_dismiss_a_suggestion(label_file: LabelFile, session: DocumentSession) -> None:

@@ -20,6 +20,7 @@ from app.session.changes import Change
 from app.session.document_session import DocumentSession, NotYours
 from app.session.open_document import OpenDocument, number_id
 from storage.annotations import AnnotationRefused, NewSpan, add_spans
+from storage.document_rows import SqliteDocumentRows
 from storage.documents import StoredDocument
 from storage.facts import SlotState
 from storage.labelfile import LabelFile, create_label_file, open_label_file
@@ -105,13 +106,64 @@ def test_undoing_a_span_offers_its_suggestion_again(opened: LabelFile) -> None:
     assert snapshot(current) == fresh(opened, session)
 
 
+def listed_count(label_file: LabelFile, annotator: str = "kim") -> int:
+    """The document list's span count of ``DOC``, read from the file."""
+    row = SqliteDocumentRows(label_file.connection, annotator).row(DOC)
+    assert row is not None
+    return row.span_count
+
+
+def test_accepting_every_suggestion_makes_each_a_span_in_one_write(opened: LabelFile) -> None:
+    session, changes = session_on(opened)
+    current = session.current
+    assert current is not None and len(current.suggestions) >= 2
+    offered = [(s.start, s.end, s.label) for s in current.suggestions]
+    hidden = tuple(s.id for s in current.suggestions)
+    writes = opened.connection.total_changes
+    span_ids = session.accept_suggestions(DOC)
+    assert opened.connection.total_changes - writes == len(offered)  # one insert each, no more
+    assert changes[-1] == Change(
+        DOC, added=tuple(span_ids), hidden=hidden, listed_spans=len(offered)
+    )
+    spans = [session.span(span_id) for span_id in span_ids]
+    assert [(s.start, s.end, s.label) for s in spans if s is not None] == offered
+    assert current.suggestions == []
+    assert snapshot(current) == fresh(opened, session)
+
+
+def test_each_span_change_carries_the_lists_count_as_the_file_has_it(opened: LabelFile) -> None:
+    """The window shows a change's ``listed_spans`` in the document list without a read."""
+    session, changes = session_on(opened)
+    [mine] = session.add_spans(DOC, [NewSpan("raw", 0, 5, "nav")])
+    assert changes[-1].listed_spans == listed_count(opened) == 1
+    accepted = session.accept_suggestions(DOC)
+    assert changes[-1].listed_spans == listed_count(opened) == 1 + len(accepted)
+    session.set_deleted(DOC, [mine, *accepted[:3]], True)
+    assert changes[-1].listed_spans == listed_count(opened) == len(accepted) - 3
+    session.set_deleted(DOC, accepted[:3], False)
+    assert changes[-1].listed_spans == listed_count(opened) == len(accepted)
+    add_spans(opened, DOC, [NewSpan("raw", 0, 5, "ad")], "lee")  # another annotator's
+    lee, lee_changes = session_on(opened, "lee")
+    lee.add_spans(DOC, [NewSpan("raw", 6, 9, "ad")])
+    assert lee_changes[-1].listed_spans == listed_count(opened, "lee") == 2
+    lee.set_writer("gold", only_writer=True)  # review mode holds gold's spans alone
+    lee.add_spans(DOC, [NewSpan("raw", 10, 12, "ad")])
+    assert lee_changes[-1].listed_spans is None
+
+
+def test_accepting_suggestions_of_a_document_not_open_is_refused(opened: LabelFile) -> None:
+    session, _ = session_on(opened)
+    with pytest.raises(ValueError, match="not the open document"):
+        session.accept_suggestions("no-such-document")
+
+
 def test_relabel_status_and_dismissal_name_what_changed(opened: LabelFile) -> None:
     session, changes = session_on(opened)
     current = session.current
     assert current is not None
     [span_id] = session.add_spans(DOC, [NewSpan("raw", 0, 5, "nav")])
     session.relabel(DOC, span_id, "ad")
-    assert changes[-1] == Change(DOC, relabelled=(span_id,))
+    assert changes[-1] == Change(DOC, relabelled=(span_id,), listed_spans=1)
     assert session.span(span_id) is not None and session.span(span_id).label == "ad"  # type: ignore[union-attr]
     session.set_status(DOC, "flagged", "menu only")
     assert changes[-1] == Change(DOC, status=True)

@@ -8,6 +8,7 @@ them, and keeps only the most recently used pages.
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,6 +39,7 @@ PAGE_SIZE = 200
 MAX_PAGES = 64
 FILTER_DELAY_MS = 150
 COLUMNS = ("Document", "Status", "Spans")
+SPANS_COLUMN = COLUMNS.index("Spans")
 STATUS_WORDS = {"todo": "To do", "done": "Done", "skipped": "Skipped", "flagged": "Flagged"}
 STATUS_COLORS = {"todo": "#5c6b7a", "done": "#2e7d32", "skipped": "#8a8a8a", "flagged": "#c62828"}
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -121,6 +123,20 @@ class DocumentListModel(QAbstractTableModel):
             self._reset(self._source, self._filter)
         elif row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def show_span_count(self, doc_id: str, count: int) -> None:
+        """Show ``count`` as ``doc_id``'s span count, known by the caller: no read.
+
+        Only a cached row changes; a row not read yet is read with its count when shown.
+        """
+        for page, rows in self._pages.items():
+            for at, row in enumerate(rows):
+                if row.doc_id == doc_id:
+                    if row.span_count != count:
+                        rows[at] = replace(row, span_count=count)
+                        index = self.index(page * self._page_size + at, SPANS_COLUMN)
+                        self.dataChanged.emit(index, index)
+                    return
 
     # -- Qt overrides -----------------------------------------------------------------------
 

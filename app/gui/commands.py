@@ -69,11 +69,26 @@ class AddSpans(SessionCommand):
         if self.span_ids:
             self.session.set_deleted(self.doc_id, self.span_ids, False, self.writer)
         else:
-            self.span_ids = self.session.add_spans(self.doc_id, self.spans)
+            self.span_ids = self.first()
+
+    def first(self) -> list[str]:
+        """The first time: write the new spans, return their ids."""
+        return self.session.add_spans(self.doc_id, self.spans)
 
     def undo(self) -> None:
         """Qt override: tombstone the spans this command added."""
         self.session.set_deleted(self.doc_id, self.span_ids, True, self.writer)
+
+
+class AcceptSuggestions(AddSpans):
+    """Accept every suggestion of the open document (Shift+A), as one write."""
+
+    def __init__(self, session: DocumentSession, doc_id: str, text: str) -> None:
+        super().__init__(session, doc_id, (), text)
+
+    def first(self) -> list[str]:
+        """The first time: the session turns every suggestion into a span."""
+        return self.session.accept_suggestions(self.doc_id)
 
 
 class DeleteSpans(SessionCommand):

@@ -15,7 +15,13 @@ from app.core.alignment import clean_range_to_raw
 from app.core.selection import dropped_run_range, line_range, paragraph_range, trim
 from app.core.suggestions import Suggestion
 from app.gui.command_runner import CommandRunner
-from app.gui.commands import AddSpans, DeleteSpans, DismissSuggestion, RelabelSpan
+from app.gui.commands import (
+    AcceptSuggestions,
+    AddSpans,
+    DeleteSpans,
+    DismissSuggestion,
+    RelabelSpan,
+)
 from app.gui.pane_painter import Panes
 from app.session.document_session import DocumentSession
 from storage.annotations import NewSpan
@@ -142,8 +148,8 @@ class Tagging:
         if current is None or not current.suggestions:
             self._say("No suggestions left on this document.")
             return
-        spans = [NewSpan("raw", s.start, s.end, s.label) for s in current.suggestions]
-        self._tag(spans, f"Accept {len(spans)} suggestions")
+        text = f"Accept {len(current.suggestions)} suggestions"
+        self.runner.run(AcceptSuggestions(self.session, current.id, text))
         # Committed and shown; the file's checkpoint of that many rows comes once idle.
         QTimer.singleShot(CHECKPOINT_AFTER_MS, self.session.checkpoint)
 

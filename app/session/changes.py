@@ -24,6 +24,9 @@ class Change:
     shown: tuple[str, ...] = ()  # suggestion and figure ids offered again
     others: tuple[str, ...] = ()  # other documents whose spans changed too (tag all)
     everything: bool = False
+    # The session's annotator's live spans on ``doc_id`` after the change, when the
+    # session holds every one of them (the document list shows it without a query).
+    listed_spans: int | None = None
 
     @property
     def spans(self) -> bool:

@@ -20,6 +20,7 @@ from app.core.korean_numbers import Expression, find_expressions
 from app.core.labelschema import LabelSchema
 from app.core.suggestions import Suggestion, suggest_spam_regions
 from app.session.changes import Change, Listener
+from app.session.collection import without_collection
 from app.session.learned import SuggestionSources
 from app.session.line_suggestions import Trained, TrainingRequest
 from app.session.open_document import SUGGEST_NOW_MAX_CHARS, OpenDocument
@@ -164,6 +165,7 @@ class DocumentSession:
 
     # -- writing: spans -----------------------------------------------------------------------
 
+    @without_collection
     def add_spans(self, doc_id: str, spans: Sequence[NewSpan]) -> list[str]:
         """Store new spans as the writer; return their ids."""
         current = self.current
@@ -176,11 +178,36 @@ class DocumentSession:
         self._spans_changed(doc_id, records, [])
         return [record.id for record in records]
 
+    @without_collection
+    def accept_suggestions(self, doc_id: str) -> list[str]:
+        """Accept every suggestion offered on the open document ``doc_id``, each with its
+        guessed label, in one write; return the new spans' ids.
+
+        Each new span is its suggestion's range exactly, so every suggestion goes without
+        being measured against the spans again.
+        """
+        current = self.current
+        if current is None or current.id != doc_id:
+            raise ValueError(f"{doc_id!r} is not the open document")
+        make = tuple.__new__  # 11,000 spans: made as the tuples they are
+        spans = [make(NewSpan, ("raw", s.start, s.end, s.label)) for s in current.suggestions]
+        records = add_spans_on_texts(
+            self.label_file, doc_id, spans, self.writer, texts=current.texts
+        )
+        current.put_spans(records)
+        hidden = current.take_all_suggestions()
+        added = tuple(record.id for record in records)
+        self._notify(
+            Change(doc_id, added=added, hidden=tuple(hidden), listed_spans=self._listed(current))
+        )
+        return list(added)
+
     def checkpoint(self) -> None:
         """Copy the label file's log into it: after a write of thousands of spans (accept
         all), whose commit left that out so the window shows it done sooner."""
         checkpoint(self.label_file)
 
+    @without_collection
     def set_deleted(
         self, doc_id: str, span_ids: Sequence[str], deleted: bool, annotator: str | None = None
     ) -> None:
@@ -200,7 +227,9 @@ class DocumentSession:
         assert self.current is not None
         for record in self._read_spans([span_id]):
             self.current.put_span(record)
-        self._notify(Change(doc_id, relabelled=(span_id,)))
+        self._notify(
+            Change(doc_id, relabelled=(span_id,), listed_spans=self._listed(self.current))
+        )
 
     # -- across documents: find, tag all, active time ------------------------------------------
 
@@ -215,6 +244,7 @@ class DocumentSession:
             self.label_file.connection, pattern, regex=regex, limit=limit, count_all=limit is None
         )
 
+    @without_collection
     def tag_all(self, hits: Sequence[HitRange], label: str) -> TagAllResult:
         """Tag every hit not yet covered by ``label`` as the writer, in one transaction."""
         result = tag_all_store.tag_all(self.label_file, hits, label, self.writer)
@@ -421,8 +451,16 @@ class DocumentSession:
             Change(
                 doc_id, added=tuple(added), removed=tuple(removed), facts=tuple(fact_ids),
                 hidden=tuple(hidden), shown=tuple(shown), others=others,
+                listed_spans=self._listed(current) if added or removed else None,
             )
         )  # fmt: skip
+
+    def _listed(self, current: OpenDocument) -> int | None:
+        """The annotator's live spans on ``current`` (the list's count), if all are held."""
+        if not self._visible(self.annotator):
+            return None  # review mode's raw pane holds gold's spans only
+        annotator = self.annotator
+        return sum(1 for span in current.spans if span.annotator == annotator)
 
     def _tagged_all(self, result: TagAllResult, *, live: bool) -> None:
         """Update the current document by its part of a tag-all; name the other documents."""

@@ -140,6 +140,18 @@ def test_suggestions_accept_all_then_mark_done_and_move_on(
     spans = live_spans(seed_file)
     assert len(spans) == len(suggestions)
     assert window.session.current.suggestions == []
+    model = window.document_list.model
+    row = model.row_of(first)
+    assert row is not None
+    assert model.document_row(row).span_count == len(spans)  # the list counts them at once
+    qtbot.keyClick(window.raw_pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert model.document_row(row).span_count == 0 and live_spans(seed_file) == []
+    qtbot.keyClick(
+        window.raw_pane,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert model.document_row(row).span_count == len(live_spans(seed_file)) == len(spans)
     qtbot.waitUntil(lambda: "F1 1.00" in window.cleaner_score.text())  # tagged = dropped
     screenshot(window, "window_accepted_suggestions")  # docs/window.png is a copy of it
     qtbot.keyClick(window.raw_pane, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
