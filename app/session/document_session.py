@@ -227,9 +227,7 @@ class DocumentSession:
         assert self.current is not None
         for record in self._read_spans([span_id]):
             self.current.put_span(record)
-        self._notify(
-            Change(doc_id, relabelled=(span_id,), listed_spans=self._listed(self.current))
-        )
+        self._notify(Change(doc_id, relabelled=(span_id,), listed_spans=self._listed(self.current)))
 
     # -- across documents: find, tag all, active time ------------------------------------------
 
