@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Collection, Mapping, Sequence
+from itertools import chain
 from typing import Any, NamedTuple
 
 from app.core.document import LAYERS, STATUSES, SpanRecord, status_id
@@ -20,6 +21,9 @@ from storage.labelfile import LabelFile, utc_now
 
 LIVE_SPAN_COLUMNS = "id, layer, start, end, label, text, annotator, created, updated"
 SPAN_COLUMNS = f"{LIVE_SPAN_COLUMNS}, deleted"  # the fields of ``SpanRecord``, in order
+_SPAN_ROW_VALUES = 11  # ``SPAN_COLUMNS`` and the document id
+# Rows per INSERT statement: 990 values, under the 999 of SQLite builds before 3.32.
+ROWS_PER_INSERT = 90
 
 
 class AnnotationRefused(ValueError):
@@ -164,9 +168,22 @@ def insert_spans(db: sqlite3.Connection, doc_id: str, records: Sequence[SpanReco
     """Write new span rows of one document, inside the caller's transaction.
 
     A plain INSERT: an id already held is an error, never a span the window shows but
-    the file silently lacks.
+    the file silently lacks. Rows go ``ROWS_PER_INSERT`` to a statement: 11,000 spans
+    (accepting all suggestions) as one row per statement spent a tenth of the write
+    starting statements over.
     """
-    db.executemany(
-        f"INSERT INTO spans ({SPAN_COLUMNS}, doc_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ((*record, doc_id) for record in records),
-    )
+    whole = len(records) - len(records) % ROWS_PER_INSERT
+    if whole:
+        values = list(chain.from_iterable((*record, doc_id) for record in records[:whole]))
+        width = ROWS_PER_INSERT * _SPAN_ROW_VALUES
+        db.executemany(
+            _span_insert(ROWS_PER_INSERT),
+            (values[at : at + width] for at in range(0, len(values), width)),
+        )
+    if whole < len(records):
+        db.executemany(_span_insert(1), ((*record, doc_id) for record in records[whole:]))
+
+
+def _span_insert(rows: int) -> str:
+    one = "(" + ", ".join("?" * _SPAN_ROW_VALUES) + ")"
+    return f"INSERT INTO spans ({SPAN_COLUMNS}, doc_id) VALUES " + ", ".join([one] * rows)

@@ -28,9 +28,11 @@ from storage.labelfile import LabelFile, utc_now
 
 # SQLite allows 999 host parameters in older builds: read ids in chunks below that.
 _CHUNK = 900
-# From this many new spans at once (accepting all suggestions), the write's checkpoint
-# is left to ``checkpoint``, run once the window has shown it.
-CHECKPOINT_LATER_SPANS = 1_000
+# From this many new spans at once (accepting all suggestions) the write is a bulk one
+# (``_bulk_write``): its checkpoint is left to ``checkpoint``, run once the window has
+# shown it.
+BULK_SPANS = 1_000
+BULK_CACHE_KIB = -65_536  # SQLite's page cache during one (negative: in KiB), 64 MiB
 
 
 def live_spans_by_id(db: sqlite3.Connection, span_ids: Sequence[str]) -> list[SpanRecord]:
@@ -81,13 +83,9 @@ def add_spans_on_texts(
     Reading a 2 MB page's texts back from the file took 20-30 ms of every label key.
     """
     now = utc_now()
-    bulk = len(spans) >= CHECKPOINT_LATER_SPANS
-    with (
-        _checkpoint_later(label_file, bulk),
-        _document_checked_once(label_file, bulk),
-        label_file.transaction() as db,
-    ):
-        if bulk:  # the one check of the document, for every row (see the context above)
+    bulk = len(spans) >= BULK_SPANS
+    with _bulk_write(label_file, bulk), label_file.transaction() as db:
+        if bulk:  # the one check of the document, for every row (see ``_bulk_write``)
             _require_document(db, doc_id)
         labels = {row[0] for row in db.execute("SELECT name FROM labels")}
         ids = _new_ids(len(spans))
@@ -103,42 +101,36 @@ def checkpoint(label_file: LabelFile) -> None:
 
 
 @contextmanager
-def _checkpoint_later(label_file: LabelFile, later: bool) -> Iterator[None]:
-    """Commit without SQLite's automatic checkpoint when ``later`` (the caller runs one).
+def _bulk_write(label_file: LabelFile, bulk: bool) -> Iterator[None]:
+    """Around a transaction of thousands of new spans of one document (when ``bulk``):
 
-    Thousands of spans fill the log past SQLite's 1,000 pages: its commit would then copy
-    them into the file and sync it, 15-20 ms more before the window shows the write done,
-    which is already durable in the log (synchronous=FULL).
+    - no automatic checkpoint: thousands of spans fill the log past SQLite's 1,000 pages,
+      and its commit would then copy them into the file and sync it, 15-20 ms more before
+      the window shows the write done, which is already durable in the log
+      (synchronous=FULL); the caller runs ``checkpoint`` once the window has shown it;
+    - foreign keys off: every new row names the same document, and SQLite looked it up
+      again for each of 11,000 rows, a sixth of the insert; the caller checks it once,
+      inside the transaction (``_require_document``);
+    - a page cache that holds the whole write: with the usual 2 MB, SQLite wrote pages
+      out to the log in the middle of the insert and read some back.
+
+    These can only change outside a transaction; each is as it was after it.
     """
-    if not later:
+    if not bulk:
         yield
         return
     db = label_file.connection
     (pages,) = db.execute("PRAGMA wal_autocheckpoint").fetchone()
+    (cache,) = db.execute("PRAGMA cache_size").fetchone()
     db.execute("PRAGMA wal_autocheckpoint = 0")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
-
-
-@contextmanager
-def _document_checked_once(label_file: LabelFile, once: bool) -> Iterator[None]:
-    """Check the rows' document once (``add_spans_on_texts`` does) instead of per row.
-
-    Every new row names the same document: SQLite's foreign-key check looked it up again
-    for each of 11,000 rows, a sixth of the insert. Foreign keys can only be switched
-    outside a transaction, so this wraps the transaction and turns them back on after it.
-    """
-    if not once:
-        yield
-        return
-    db = label_file.connection
     db.execute("PRAGMA foreign_keys = OFF")
+    db.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
     try:
         yield
     finally:
+        db.execute(f"PRAGMA cache_size = {int(cache)}")
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
 
 def _require_document(db: sqlite3.Connection, doc_id: str) -> None:

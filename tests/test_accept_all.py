@@ -180,7 +180,7 @@ def test_a_write_of_thousands_is_committed_and_checkpointed_afterwards(
     session, _ = session_on(opened)
     assert session.current is not None
     length = len(session.current.stored.raw_text)
-    count = session_rows.CHECKPOINT_LATER_SPANS
+    count = session_rows.BULK_SPANS
     spans = [NewSpan("raw", i % (length - 1), i % (length - 1) + 1, "nav") for i in range(count)]
     ids = session.add_spans(DOC, spans)
     reader = sqlite3.connect(opened.path)  # another process's view: the write is committed
@@ -191,6 +191,8 @@ def test_a_write_of_thousands_is_committed_and_checkpointed_afterwards(
     assert stored == len(ids) == count
     db = opened.connection
     assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # as it was
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA cache_size").fetchone()[0] == -2000  # SQLite's default again
     session.checkpoint()
     busy, log, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert busy == 0 and log == copied

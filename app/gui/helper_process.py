@@ -52,6 +52,10 @@ class HelperProcess(QObject):
         """True while a wanted result on ``channel`` has not arrived."""
         return channel in self._wanted
 
+    def busy_any(self) -> bool:
+        """True while any wanted result has not arrived."""
+        return bool(self._wanted)
+
     def shutdown(self) -> None:
         """Stop the helper; results still running are dropped."""
         self._wanted.clear()

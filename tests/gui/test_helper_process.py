@@ -24,7 +24,9 @@ def test_the_latest_request_of_a_kind_wins_and_kinds_do_not_cross(
     helper.run("suggestions", lambda r: got.append(("suggestions", r)), sorted, [3, 1])
     helper.run("suggestions", lambda r: got.append(("suggestions", r)), sorted, [9, 8])
     helper.run("cleaner score", lambda r: got.append(("cleaner score", r)), max, [4, 7])
+    assert helper.busy_any()
     qtbot.waitUntil(lambda: not helper.busy("suggestions") and not helper.busy("cleaner score"))
+    assert not helper.busy_any()
     # One process works in order: the superseded result came back first and was dropped.
     assert sorted(got) == [("cleaner score", 7), ("suggestions", [8, 9])]
     assert helper._pool is not None and len(helper._pool._processes) == 1
