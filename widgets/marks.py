@@ -101,10 +101,11 @@ class MarkIndex:
         self._short = sorted(short, key=attrgetter("start"))
         self._starts = [mark.start for mark in self._short]
         self._long = [mark for mark in kept if mark.end - mark.start > SHORT_MARK]
-        self._by_key: dict[str, list[Mark]] = {}
-        for mark in kept:
-            if mark.key is not None:
-                self._by_key.setdefault(mark.key, []).append(mark)
+        # A key's mark, or its list of marks when it has several (a span cut in pieces on
+        # the clean pane): most keys have one, and 11,000 one-item lists cost a third of
+        # accepting every suggestion's repaint.
+        self._by_key: dict[str, Mark | list[Mark]] = {}
+        self._index_keys(kept)
         self._all: tuple[Mark, ...] | None = tuple(kept)
 
     @property
@@ -116,7 +117,24 @@ class MarkIndex:
 
     def keyed(self, key: str) -> list[Mark]:
         """The marks with ``key``."""
-        return list(self._by_key.get(key, ()))
+        held = self._by_key.get(key)
+        if held is None:
+            return []
+        return list(held) if isinstance(held, list) else [held]
+
+    def _index_keys(self, marks: Iterable[Mark]) -> None:
+        by_key, held_by = self._by_key, self._by_key.get
+        for mark in marks:
+            key = mark.key
+            if key is None:
+                continue
+            held = held_by(key)
+            if held is None:
+                by_key[key] = mark
+            elif isinstance(held, list):
+                held.append(mark)
+            else:
+                by_key[key] = [held, mark]
 
     def update(self, remove: Iterable[str], add: Iterable[Mark]) -> tuple[list[Mark], list[Mark]]:
         """Take out every mark with a key in ``remove``, put ``add`` in; (removed, added).
@@ -128,14 +146,17 @@ class MarkIndex:
         removed: list[Mark] = []
         take = self._by_key.pop
         for key in keys:
-            removed += take(key, ())
+            held = take(key, None)
+            if held is not None:
+                if isinstance(held, list):
+                    removed += held
+                else:
+                    removed.append(held)
         added = [mark for mark in add if mark.end > mark.start]
         if not removed and not added:
             return removed, added
         self._all = None
-        for mark in added:
-            if mark.key is not None:
-                self._by_key.setdefault(mark.key, []).append(mark)
+        self._index_keys(added)
         if len(removed) + len(added) > BULK_MARKS:
             kept = [mark for mark in self._short if mark.key not in keys]
             self._long = [mark for mark in self._long if mark.key not in keys]
