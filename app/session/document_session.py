@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.core.agreement import AgreementReport
 from app.core.document import FactRecord, SpanRecord
 from app.core.korean_numbers import Expression, find_expressions
 from app.core.labelschema import LabelSchema
 from app.core.suggestions import Suggestion, suggest_spam_regions
 from app.session.changes import Change, Listener
 from app.session.collection import without_collection
+from app.session.file_reads import LabelFileReads
 from app.session.learned import SuggestionSources
 from app.session.line_suggestions import Trained, TrainingRequest
 from app.session.open_document import SUGGEST_NOW_MAX_CHARS, OpenDocument
@@ -28,14 +28,10 @@ from storage import annotations as span_store
 from storage import facts as fact_store
 from storage import gold as gold_store
 from storage import tag_all as tag_all_store
-from storage.active_time import add_active_seconds, median_active_seconds
-from storage.agreement_read import Progress, agreement_report
 from storage.annotations import NewSpan, document_spans, document_status
-from storage.corpus_search import FindResult, find
-from storage.document_rows import SqliteDocumentRows
-from storage.documents import document_ids, done_count, load_document, next_not_done
+from storage.documents import done_count, load_document, next_not_done
 from storage.facts import SlotState, document_facts
-from storage.gold import DocumentLabels, GoldWrite, read_document_labels
+from storage.gold import GoldWrite
 from storage.labelfile import LabelFile
 from storage.schema_rows import read_label_schema
 from storage.session_rows import (
@@ -52,12 +48,11 @@ class NotYours(ValueError):
     """An edit of a span or fact another annotator made: their row is left as it was."""
 
 
-class DocumentSession:
+class DocumentSession(LabelFileReads):
     """One label file, one annotator, one open document at a time."""
 
     def __init__(self, label_file: LabelFile, annotator: str) -> None:
-        self.label_file = label_file
-        self.annotator = annotator
+        super().__init__(label_file, annotator)
         # Who edits write as (review mode writes as gold), and whether only their spans
         # and facts are shown (the raw pane of review mode shows gold alone).
         self.writer = annotator
@@ -74,11 +69,6 @@ class DocumentSession:
         self.sources = SuggestionSources()
 
     # -- reading ------------------------------------------------------------------------------
-
-    @property
-    def read_only(self) -> bool:
-        """True when edits are refused."""
-        return self.label_file.read_only
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(change)`` after every change."""
@@ -136,32 +126,6 @@ class DocumentSession:
     def next_not_done(self, after: str | None) -> str | None:
         """The first document after ``after`` (wrapping) the writer has not marked done."""
         return next_not_done(self.label_file.connection, after, self.writer)
-
-    def document_rows(self) -> SqliteDocumentRows:
-        """The rows of the document list (read on demand as the list scrolls)."""
-        return SqliteDocumentRows(self.label_file.connection, self.annotator)
-
-    def document_ids(self) -> list[str]:
-        """Every document id in import order."""
-        return document_ids(self.label_file.connection)
-
-    def span_annotators(self) -> list[str]:
-        """Who (gold aside) has live spans anywhere in the file."""
-        return gold_store.span_annotators(self.label_file.connection)
-
-    def document_labels(self, doc_id: str) -> DocumentLabels:
-        """Everything adjudication needs of one document."""
-        return read_document_labels(self.label_file.connection, doc_id)
-
-    def agreement_report(self, progress: Progress | None = None) -> AgreementReport:
-        """The file's agreement and progress figures (``thresher agreement``'s), with each
-        annotator's median active seconds per document."""
-        report = agreement_report(self.label_file, progress=progress)
-        return report.with_active_time(median_active_seconds(self.label_file.connection))
-
-    def documents_needing_adjudication(self) -> list[str]:
-        """Documents labelled by two or more annotators."""
-        return gold_store.documents_needing_adjudication(self.label_file.connection)
 
     # -- writing: spans -----------------------------------------------------------------------
 
@@ -229,18 +193,7 @@ class DocumentSession:
             self.current.put_span(record)
         self._notify(Change(doc_id, relabelled=(span_id,), listed_spans=self._listed(self.current)))
 
-    # -- across documents: find, tag all, active time ------------------------------------------
-
-    def find(self, pattern: str, *, regex: bool, limit: int | None) -> FindResult:
-        """Hits of ``pattern`` in every raw text (``PatternError`` for a bad one).
-
-        With a ``limit`` the search stops once that many hits are listed: counting every
-        hit of a word on each of 100,000 pages reads the whole corpus (seconds), and the
-        window must answer at once.
-        """
-        return find(
-            self.label_file.connection, pattern, regex=regex, limit=limit, count_all=limit is None
-        )
+    # -- across documents: tag all, learning ---------------------------------------------------
 
     @without_collection
     def tag_all(self, hits: Sequence[HitRange], label: str) -> TagAllResult:
@@ -253,11 +206,6 @@ class DocumentSession:
         """Undo a tag-all (tombstone exactly its rows) or redo it, in one transaction."""
         (tag_all_store.untag_all if deleted else tag_all_store.retag_all)(self.label_file, result)
         self._tagged_all(result, live=not deleted)
-
-    def record_active_seconds(self, doc_id: str, seconds: float) -> None:
-        """Add the annotator's active seconds on a document (their own record)."""
-        if seconds > 0 and not self.read_only:
-            add_active_seconds(self.label_file, doc_id, self.annotator, seconds)
 
     def line_model_request(self) -> TrainingRequest | None:
         """What to train the line model on (in a helper), when pages were finished since."""
