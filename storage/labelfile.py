@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ from storage.schema_rows import write_label_schema
 from storage.validate import unexpected_objects
 
 BUSY_TIMEOUT_MS = 5000
+WAL_RETRY_S = 0.01  # between tries to turn WAL on while another process writes
 
 
 def utc_now() -> str:
@@ -233,7 +235,18 @@ def _on_read_only_media(path: Path) -> bool:
 def _configure_for_writing(connection: sqlite3.Connection) -> None:
     # A file rests in rollback mode (see ``close``): turning WAL on waits (busy_timeout)
     # for readers between their reads; when another writer turned it on first, it is a no-op.
-    connection.execute("PRAGMA journal_mode = WAL")
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            break
+        except sqlite3.OperationalError as error:
+            # While another connection is in the middle of a rollback-mode write, SQLite
+            # answers "locked" at once, without its busy wait (waiting there could
+            # deadlock): two windows opening one file met it. Try again, as long.
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
     connection.execute("PRAGMA synchronous = FULL")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -206,3 +207,22 @@ def test_read_only_commands_leave_nothing_beside_the_file(
     capsys.readouterr()
     with open_label_file(path) as label_file:  # writing turns WAL on again
         assert label_file.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_opening_while_another_process_is_mid_write_waits_for_it(tmp_path: Path) -> None:
+    """SQLite refuses to turn WAL on at once, without waiting, while another connection
+    is in the middle of a rollback-mode write; the open waits for it instead."""
+    path = tmp_path / "labels.db"
+    create_label_file(path, owner="kim", schema=default_schema()).close()
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    assert other.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # as a file rests
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO meta (key, value) VALUES ('other', 'writer')")
+    finishing = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    finishing.start()
+    try:
+        with open_label_file(path) as label_file:
+            assert label_file.meta("other") == "writer"  # opened once the other committed
+    finally:
+        finishing.join()
+        other.close()
