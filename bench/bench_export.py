@@ -132,12 +132,13 @@ def thresher_export(database: Path, output: Path) -> float:
 
 
 _MEASURE = """
-import resource, sys
+import sys
 from pathlib import Path
+from bench.peak_memory import peak_rss_mb
 from storage.export import ExportOptions, export_label_file
 status = sys.argv[3] or None
 export_label_file(Path(sys.argv[1]), Path(sys.argv[2]), ExportOptions("jsonl", status=status))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(peak_rss_mb())
 """
 
 
@@ -151,7 +152,7 @@ def peak_memory_mb(database: Path, output: Path, status: str) -> float:
         cwd=Path(__file__).resolve().parent.parent,
     )
     output.unlink()
-    return int(result.stdout.strip()) / 1024
+    return float(result.stdout.strip())
 
 
 def _alternate(database: Path, folder: Path) -> tuple[float, int, float, int]:

@@ -5,7 +5,7 @@
    (trafilatura through the import's own steps: HTML to text, clean, canonicalise, align)
    and once with datatrove's own ``Trafilatura`` extractor: pages per second and the ratio.
 2. ``thresher sample -n 1000`` from 100,000 small records (and from 10,000, for the
-   shape), in a child process: wall time and the child's peak memory (ru_maxrss).
+   shape), in a child process: wall time and the child's own peak memory (``bench.peak_memory``).
 
 Skips part 1, with a message, when datatrove (``thresher[scale]``) is not installed.
 """
@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 PIPELINE_PAGES = 10_000
 SAMPLE_RECORDS = (10_000, 100_000)
 SAMPLE_N = 1000
@@ -117,21 +118,22 @@ def bench_pipeline(root: Path) -> None:
 
 
 _MEASURE = """
-import resource, sys, time
+import sys, time
 from app.cli import main
+from bench.peak_memory import peak_rss_mb
 started = time.perf_counter()
 code = main(sys.argv[1:])
-print(f"{time.perf_counter() - started:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+print(f"{time.perf_counter() - started:.3f} {peak_rss_mb():.1f}")
 sys.exit(code)
 """
 
 
-def sample_run(crawl: Path, into: Path, *extra: str) -> tuple[float, int]:
-    """``thresher sample`` in a child process: (seconds, peak RSS in KiB)."""
+def sample_run(crawl: Path, into: Path, *extra: str) -> tuple[float, float]:
+    """``thresher sample`` in a child process: (seconds, its own peak RSS in MiB)."""
     argv = [sys.executable, "-c", _MEASURE, "sample", str(crawl), "--into", str(into), *extra]
-    done = subprocess.run(argv, capture_output=True, text=True, check=True)
+    done = subprocess.run(argv, capture_output=True, text=True, check=True, cwd=ROOT)
     seconds, peak = done.stdout.split()[-2:]
-    return float(seconds), int(peak)
+    return float(seconds), float(peak)
 
 
 def bench_sample(root: Path) -> None:
@@ -146,7 +148,7 @@ def bench_sample(root: Path) -> None:
         rate = records / seconds
         print(
             f"  {records:7d} records: {seconds:6.1f} s ({rate:7.0f} records/s),"
-            f" peak memory {peak / 1024:6.1f} MiB"
+            f" peak memory {peak:6.1f} MiB"
         )
 
 

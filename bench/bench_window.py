@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from app.gui.main_window import MainWindow  # noqa: E402
 from app.gui.opened_file import open_for_review  # noqa: E402
 from app.ingest import import_sources  # noqa: E402
 from bench.bench_alignment import big_page  # noqa: E402
+from bench.peak_memory import peak_rss_mb  # noqa: E402
 from storage.annotations import NewSpan, add_spans  # noqa: E402
 from storage.labelfile import create_label_file, utc_now  # noqa: E402
 
@@ -332,7 +332,7 @@ def open_many(path: Path) -> None:
     window.repaint()  # the whole window, list included, painted now
     elapsed = time.perf_counter() - started
     rows = window.document_list.model.rowCount()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(f"{elapsed:.4f} {peak:.1f} {rows}")
     window.close()
 
