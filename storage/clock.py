@@ -26,14 +26,15 @@ SQL_FUNCTION = "next_version"
 # ``{c}`` is a column; true when it holds the format's timestamp. GLOB fixes the shape; the
 # hour must be below 24 and the month 01-12 (GLOB alone allows 29 and 19); year 0 is not a
 # year (it is in SQLite). A day up to 28 exists in every month; a later one must survive
-# date()'s round trip (which turns 02-30 into 03-02). Cheapest tests first: this runs on
-# every row of a merge input.
+# date()'s round trip with a modifier (which turns 02-30 into 03-02; without one, SQLite
+# 3.40 hands 2023-02-30 back as it is). Cheapest tests first: this runs on every row of a
+# merge input.
 TIMESTAMP_SQL = (
     "(typeof({c}) = 'text' AND {c} GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T"
     "[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'"
     " AND substr({c}, 12, 2) < '24' AND substr({c}, 6, 2) BETWEEN '01' AND '12'"
     " AND substr({c}, 1, 4) != '0000' AND (substr({c}, 9, 2) BETWEEN '01' AND '28'"
-    " OR date(substr({c}, 1, 10)) IS substr({c}, 1, 10)))"
+    " OR date(substr({c}, 1, 10), '+0 days') IS substr({c}, 1, 10)))"
 )
 
 

@@ -105,6 +105,25 @@ def test_the_sql_check_agrees_with_the_python_one(value: object) -> None:
     assert _sql_says(value) == is_timestamp(value)
 
 
+@pytest.mark.parametrize(
+    ("day", "real"),
+    [
+        ("2024-02-29", True),
+        ("2000-02-29", True),
+        ("2023-01-31", True),
+        ("2023-02-29", False),
+        ("2100-02-29", False),
+        ("0001-02-29", False),
+        ("2023-02-30", False),
+        ("2023-04-31", False),
+    ],
+)
+def test_days_past_the_28th_count_only_where_the_month_has_them(day: str, real: bool) -> None:
+    value = f"{day}T12:00:00.000000Z"
+    assert is_timestamp(value) is real
+    assert _sql_says(value) is real
+
+
 @pytest.fixture
 def label_file(tmp_path: Path) -> LabelFile:
     path = tmp_path / "clock.db"
