@@ -22,11 +22,10 @@ from app.core.suggestions import Suggestion
 from app.gui.pane_marks import Alignment, many_span_marks, span_clean_marks, span_raw_marks
 from app.session import open_document
 from app.session.open_document import OpenDocument, text_order
-from storage import session_rows
-from storage.annotations import AnnotationRefused, NewSpan
+from storage import annotations
+from storage.annotations import AnnotationRefused, NewSpan, new_span_ids
 from storage.documents import StoredDocument
 from storage.labelfile import LabelFile, open_label_file
-from storage.session_rows import _new_ids
 from tests.test_session import DOC, fresh, make_file, session_on, snapshot
 
 TEXT = "메뉴 | 로그인 \n  \n구독 광고" * 40
@@ -41,7 +40,7 @@ def opened(tmp_path: Path) -> Iterator[LabelFile]:
 
 
 def test_new_ids_are_unique_increasing_version_7_uuids() -> None:
-    ids = _new_ids(5_000) + _new_ids(5_000)
+    ids = new_span_ids(5_000) + new_span_ids(5_000)
     assert len(set(ids)) == len(ids)
     assert ids[:5_000] == sorted(ids[:5_000])  # one write's ids append to the index
     for text in (ids[0], ids[-1]):
@@ -89,13 +88,15 @@ RANGES = st.lists(
 @example(  # a blank suggestion is never covered, even by a span of its own range
     suggested=[(BLANK, 3), (0, 2)], tagged=[], extra=[], accept_all=True
 )
+@example(suggested=[(0, 2), (5, 4)], tagged=[(1, 3)], extra=[], accept_all=True)
 def test_covering_after_an_add_equals_deciding_near_it(
     suggested: list[tuple[int, int]],
     tagged: list[tuple[int, int]],
     extra: list[tuple[int, int]],
     accept_all: bool,
 ) -> None:
-    """Law: ``cover`` (spans only added) hides and shows what ``offer_near`` does."""
+    """Law: ``accepted_all`` (a span on every offered suggestion, nothing else) hides and
+    shows what ``offer_near`` does; other adds go through ``offer_near`` itself."""
     stored = StoredDocument("d", None, None, TEXT, "", None, "lines", ())
     suggestions = [Suggestion(f"s{a}-{a + n}", a, a + n, "nav", "") for a, n in suggested]
     documents = []
@@ -113,9 +114,13 @@ def test_covering_after_an_add_equals_deciding_near_it(
     open_document.MANY_RANGES, kept = 0, open_document.MANY_RANGES
     try:
         results = []
-        for document, decide in ((quick, quick.cover), (general, None)):
+        quick_path = accept_all and not extra
+        for document in (quick, general):
             document.put_spans(new)
-            hidden, shown = decide(added) if decide else document.offer_near(added, added)
+            if document is quick and quick_path:
+                hidden, shown = document.accepted_all()
+            else:
+                hidden, shown = document.offer_near(added, added)
             results.append((sorted(hidden), sorted(shown), [s.id for s in document.suggestions]))
     finally:
         open_document.MANY_RANGES = kept
@@ -180,7 +185,7 @@ def test_a_write_of_thousands_is_committed_and_checkpointed_afterwards(
     session, _ = session_on(opened)
     assert session.current is not None
     length = len(session.current.stored.raw_text)
-    count = session_rows.BULK_SPANS
+    count = annotations.BULK_SPANS
     spans = [NewSpan("raw", i % (length - 1), i % (length - 1) + 1, "nav") for i in range(count)]
     ids = session.add_spans(DOC, spans)
     reader = sqlite3.connect(opened.path)  # another process's view: the write is committed

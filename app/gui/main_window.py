@@ -327,11 +327,12 @@ class MainWindow(QMainWindow):
             self.painter.apply(change, current, self.facts.current_fact)
         if change.facts or change.everything:
             self.facts.refresh()
+        labels_changed = change.spans or change.status or change.everything
         if change.listed_spans is not None and not change.status:
             self.document_list.model.show_span_count(change.doc_id, change.listed_spans)
-        elif change.spans or change.status or change.everything:
+        elif labels_changed:
             self.document_list.model.refresh_row(change.doc_id)
-        if change.spans or change.status or change.everything:
+        if labels_changed:
             self.cleaner_score.schedule()
         for other in change.others:  # a tag-all reached documents not on screen
             self.document_list.model.refresh_row(other)

@@ -34,13 +34,7 @@ from storage.facts import SlotState, document_facts
 from storage.gold import GoldWrite
 from storage.labelfile import LabelFile
 from storage.schema_rows import read_label_schema
-from storage.session_rows import (
-    add_spans_on_texts,
-    checkpoint,
-    live_fact,
-    live_spans_by_id,
-    set_slot_on_texts,
-)
+from storage.session_rows import checkpoint, live_fact, live_spans_by_id
 from storage.tag_all import HitRange, TagAllResult
 
 
@@ -132,13 +126,8 @@ class DocumentSession(LabelFileReads):
     @without_collection
     def add_spans(self, doc_id: str, spans: Sequence[NewSpan]) -> list[str]:
         """Store new spans as the writer; return their ids."""
-        current = self.current
-        if current is not None and current.id == doc_id:
-            records = add_spans_on_texts(
-                self.label_file, doc_id, spans, self.writer, texts=current.texts
-            )
-        else:
-            records = span_store.add_spans(self.label_file, doc_id, spans, self.writer)
+        texts = self._held_texts(doc_id)
+        records = span_store.add_spans(self.label_file, doc_id, spans, self.writer, texts=texts)
         self._spans_changed(doc_id, records, [])
         return [record.id for record in records]
 
@@ -155,11 +144,11 @@ class DocumentSession(LabelFileReads):
             raise ValueError(f"{doc_id!r} is not the open document")
         make = tuple.__new__  # 11,000 spans: made as the tuples they are
         spans = [make(NewSpan, ("raw", s.start, s.end, s.label)) for s in current.suggestions]
-        records = add_spans_on_texts(
+        records = span_store.add_spans(
             self.label_file, doc_id, spans, self.writer, texts=current.texts
         )
         current.put_spans(records)
-        hidden = current.take_all_suggestions()
+        hidden, _ = current.accepted_all()
         added = tuple(record.id for record in records)
         self._notify(
             Change(doc_id, added=added, hidden=tuple(hidden), listed_spans=self._listed(current))
@@ -304,13 +293,8 @@ class DocumentSession(LabelFileReads):
     ) -> SlotState | None:
         """Fill (or clear, with None) a slot of the writer's (or ``annotator``'s) fact."""
         self._check_facts([fact_id], annotator)
-        who, current = annotator or self.writer, self.current
-        if current is not None and current.id == doc_id:
-            previous = set_slot_on_texts(
-                self.label_file, fact_id, role, state, who, texts=current.texts
-            )
-        else:
-            previous = fact_store.set_slot(self.label_file, fact_id, role, state, who)
+        who, texts = annotator or self.writer, self._held_texts(doc_id)
+        previous = fact_store.set_slot(self.label_file, fact_id, role, state, who, texts=texts)
         self._fact_changed(doc_id, fact_id)
         return previous
 
@@ -339,6 +323,11 @@ class DocumentSession(LabelFileReads):
             self._notify(Change(self.current.id, everything=True))
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _held_texts(self, doc_id: str) -> dict[str, str] | None:
+        """``doc_id``'s layer texts when it is the open document (writes slice them)."""
+        current = self.current
+        return current.texts if current is not None and current.id == doc_id else None
 
     def _is_current(self, doc_id: str) -> bool:
         return self.current is not None and self.current.id == doc_id
@@ -389,9 +378,7 @@ class DocumentSession(LabelFileReads):
         added = [span.id for span in visible]
         new_raw = [(s.start, s.end) for s in visible if s.layer == "raw"]
         old_raw = [(s.start, s.end) for s in touched if s.layer == "raw"]
-        hidden, shown = (
-            current.offer_near(new_raw + old_raw, new_raw) if old_raw else current.cover(new_raw)
-        )
+        hidden, shown = current.offer_near(new_raw + old_raw, new_raw)
         self._read_facts(current, fact_ids)
         self._notify(
             Change(

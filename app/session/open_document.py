@@ -94,9 +94,10 @@ class OpenDocument:
             for span in spans:
                 self.put_span(span)
             return
-        for span in spans:
-            if span.id in self.spans_by_id:
-                self.put_span(span)
+        if len(new) < len(spans):  # some replace held ones (a redo of a relabel, say)
+            for span in spans:
+                if span.id in self.spans_by_id:
+                    self.put_span(span)
         self.spans.extend(new)
         # ``text_order`` as two sorts on C keys (a Python key per span cost 6 ms at
         # 16,000): by range, then, stably, raw before clean. Two sorted runs each:
@@ -183,16 +184,20 @@ class OpenDocument:
         keep -= self.dismissed
         return self._offer({s.id for s in near} - keep, keep)
 
-    def cover(self, added: Sequence[tuple[int, int]]) -> tuple[list[str], list[str]]:
-        """``offer_near`` after raw spans were only ``added``: (hidden, shown) ids."""
-        return self.offer_near(added, added)
+    def accepted_all(self) -> tuple[list[str], list[str]]:
+        """``offer_near`` after a span was added on every offered suggestion's exact range
+        (all accepted at once): (hidden, shown) ids, without measuring each again.
 
-    def take_all_suggestions(self) -> list[str]:
-        """Offer no suggestion any more (every one was accepted); the ids taken."""
-        taken = [s.id for s in self.suggestions]
-        self.offered.clear()
-        self.suggestions = []
-        return taken
+        Each is covered by its own span except a blank one, which is never covered; its
+        first character tells, mostly (slicing 11,000 pieces to strip them took 8 ms).
+        """
+        text = self.stored.raw_text
+        hidden = {
+            s.id
+            for s in self.suggestions
+            if not text[s.start].isspace() or text[s.start : s.end].strip()
+        }
+        return self._offer(hidden, set())
 
     def _raw_spans(self, low: int, high: int) -> list[tuple[int, int]]:
         """(start, end) of the raw spans overlapping ``[low, high)``."""

@@ -1,5 +1,5 @@
-"""The session's span writes: rows go many to a statement, and in a bulk write one check
-of the document stands for every row's."""
+"""Span writes: rows go many to a statement, and in a bulk write (the session's, on texts
+it holds) one check of the document stands for every row's."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from storage.annotations import (
+    BULK_SPANS,
     ROWS_PER_INSERT,
     SPAN_COLUMNS,
     AnnotationRefused,
@@ -19,7 +20,6 @@ from storage.annotations import (
     layer_texts,
 )
 from storage.labelfile import open_label_file
-from storage.session_rows import BULK_SPANS, add_spans_on_texts
 from tests.test_session import DOC, make_file
 
 TEXTS = {"raw": "x" * 5_000, "clean": ""}
@@ -34,7 +34,7 @@ def test_many_spans_on_a_document_the_file_lacks_are_refused_and_nothing_is_writ
 ) -> None:
     label_file = open_label_file(make_file(tmp_path / "labels.db"))
     with pytest.raises(AnnotationRefused, match="no document with id 'gone'"):
-        add_spans_on_texts(label_file, "gone", many_spans(), "kim", texts=TEXTS)
+        add_spans(label_file, "gone", many_spans(), "kim", texts=TEXTS)
     db = label_file.connection
     assert db.execute("SELECT count(*) FROM spans").fetchone() == (0,)
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)  # on again for every write
@@ -51,7 +51,7 @@ def test_many_spans_on_the_document_are_written_with_foreign_keys_on_again_after
         ).fetchone()[0],
         "clean": "",
     }
-    records = add_spans_on_texts(label_file, DOC, many_spans(), "kim", texts=texts)
+    records = add_spans(label_file, DOC, many_spans(), "kim", texts=texts)
     db = label_file.connection
     assert db.execute("SELECT count(*) FROM spans WHERE doc_id = ?", (DOC,)).fetchone() == (
         len(records),
