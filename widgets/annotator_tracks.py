@@ -30,7 +30,8 @@ from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from widgets.marks import EVIDENCE, SPAN, Mark, MarkIndex, blend
+from widgets.mark_index import MarkIndex
+from widgets.marks import EVIDENCE, SPAN, Mark, blend
 from widgets.plain_text import plain_tooltip
 from widgets.text_pane import DocumentPane
 

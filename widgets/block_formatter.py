@@ -17,7 +17,8 @@ from PySide6.QtGui import QColor, QTextBlock, QTextLayout, QTextLine
 from PySide6.QtWidgets import QPlainTextEdit
 
 from app.core.utf16 import DisplayMap
-from widgets.marks import Mark, MarkIndex, Style, char_format, segment_styles, underline_width
+from widgets.mark_index import MarkIndex
+from widgets.marks import Mark, Style, char_format, segment_styles, underline_width
 
 # (start, length, style) in UTF-16 units local to one block.
 BlockRuns = tuple[tuple[int, int, Style], ...]

@@ -1,7 +1,8 @@
 """What a document pane paints, and how each kind of mark looks.
 
-A ``Mark`` is a range of the pane's stored text, in code points. ``MarkIndex`` finds the
-marks over any range by binary search, so a pane asks only for the lines it shows.
+A ``Mark`` is a range of the pane's stored text, in code points. ``MarkIndex``
+(``widgets.mark_index``) finds the marks over any range, so a pane asks only for the lines
+it shows.
 ``segment_styles`` turns the marks over one line into runs of one look each, and
 ``char_format`` turns a look into the ``QTextCharFormat`` Qt draws.
 
@@ -21,12 +22,10 @@ How marks look:
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
-from operator import attrgetter
 from typing import NamedTuple
 
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QTextCharFormat
@@ -49,11 +48,6 @@ OVERLAP_UNDERLINE = 2
 SELECTED_UNDERLINE = 3
 EVIDENCE_UNDERLINE = 2
 NUMBER_UNDERLINE = 1
-# Marks up to this long are found by binary search on their start; longer ones are few
-# (whole dropped runs) and checked one by one.
-SHORT_MARK = 4_096
-# From this many marks changed at once, ``MarkIndex.update`` rebuilds rather than inserts.
-BULK_MARKS = 256
 
 
 class Mark(NamedTuple):
@@ -86,119 +80,6 @@ class Style:
     underline: str | None = None
     bold: bool = False
     underline_px: int = 0  # 0: the width follows from ``bold`` (see ``underline_width``)
-
-
-class MarkIndex:
-    """The marks of one pane, searchable by range in O(log n + found).
-
-    Marks with a key can be taken out and put in one by one (``remove_keys``, ``add``), so
-    an edit that touches one span changes one entry, not the whole index.
-    """
-
-    def __init__(self, marks: Iterable[Mark]) -> None:
-        kept = [mark for mark in marks if mark.end > mark.start]
-        short = [mark for mark in kept if mark.end - mark.start <= SHORT_MARK]
-        self._short = sorted(short, key=attrgetter("start"))
-        self._starts = [mark.start for mark in self._short]
-        self._long = [mark for mark in kept if mark.end - mark.start > SHORT_MARK]
-        # A key's mark, or its list of marks when it has several (a span cut in pieces on
-        # the clean pane): most keys have one, and 11,000 one-item lists cost a third of
-        # accepting every suggestion's repaint.
-        self._by_key: dict[str, Mark | list[Mark]] = {}
-        self._index_keys(kept)
-        self._all: tuple[Mark, ...] | None = tuple(kept)
-
-    @property
-    def marks(self) -> tuple[Mark, ...]:
-        """Every mark held."""
-        if self._all is None:
-            self._all = tuple(self._short) + tuple(self._long)
-        return self._all
-
-    def keyed(self, key: str) -> list[Mark]:
-        """The marks with ``key``."""
-        held = self._by_key.get(key)
-        if held is None:
-            return []
-        return list(held) if isinstance(held, list) else [held]
-
-    def _index_keys(self, marks: Iterable[Mark]) -> None:
-        by_key, held_by = self._by_key, self._by_key.get
-        for mark in marks:
-            key = mark.key
-            if key is None:
-                continue
-            held = held_by(key)
-            if held is None:
-                by_key[key] = mark
-            elif isinstance(held, list):
-                held.append(mark)
-            else:
-                by_key[key] = [held, mark]
-
-    def update(self, remove: Iterable[str], add: Iterable[Mark]) -> tuple[list[Mark], list[Mark]]:
-        """Take out every mark with a key in ``remove``, put ``add`` in; (removed, added).
-
-        A few marks are moved one by one; many (all suggestions accepted) rebuild the
-        index in one sort, cheaper than thousands of list insertions.
-        """
-        keys = set(remove)
-        removed: list[Mark] = []
-        take = self._by_key.pop
-        for key in keys:
-            held = take(key, None)
-            if held is not None:
-                if isinstance(held, list):
-                    removed += held
-                else:
-                    removed.append(held)
-        added = [mark for mark in add if mark.end > mark.start]
-        if not removed and not added:
-            return removed, added
-        self._all = None
-        self._index_keys(added)
-        if len(removed) + len(added) > BULK_MARKS:
-            kept = [mark for mark in self._short if mark.key not in keys]
-            self._long = [mark for mark in self._long if mark.key not in keys]
-            self._short = sorted(
-                kept + [m for m in added if m.end - m.start <= SHORT_MARK], key=attrgetter("start")
-            )
-            self._starts = [mark.start for mark in self._short]
-            self._long += [m for m in added if m.end - m.start > SHORT_MARK]
-            return removed, added
-        for mark in removed:
-            self._take_out(mark)
-        for mark in added:
-            self._put_in(mark)
-        return removed, added
-
-    def _take_out(self, mark: Mark) -> None:
-        if mark.end - mark.start > SHORT_MARK:
-            self._long.remove(mark)
-            return
-        index = bisect_left(self._starts, mark.start)
-        while self._short[index] is not mark:
-            index += 1
-        del self._short[index], self._starts[index]
-
-    def _put_in(self, mark: Mark) -> None:
-        if mark.end - mark.start > SHORT_MARK:
-            self._long.append(mark)
-            return
-        index = bisect_right(self._starts, mark.start)
-        self._short.insert(index, mark)
-        self._starts.insert(index, mark.start)
-
-    def overlapping(self, start: int, end: int) -> list[Mark]:
-        """Marks sharing at least one code point with ``[start, end)``."""
-        if end <= start:
-            return []
-        # A short mark reaching past ``start`` begins after ``start - SHORT_MARK``.
-        low = bisect_right(self._starts, start - SHORT_MARK)
-        high = bisect_left(self._starts, end)
-        found = [mark for mark in self._short[low:high] if mark.end > start]
-        found += [mark for mark in self._long if mark.start < end and mark.end > start]
-        return found
 
 
 def segment_styles(

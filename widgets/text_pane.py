@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from PySide6.QtCore import QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -31,7 +31,8 @@ from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QTextEdit, QW
 
 from app.core.utf16 import DISPLAY_LINE_LIMIT, DisplayMap
 from widgets.block_formatter import BlockFormatter
-from widgets.marks import BULK_MARKS, EVIDENCE, SPAN, Mark, MarkIndex
+from widgets.mark_index import BULK_MARKS, MarkIndex
+from widgets.marks import EVIDENCE, SPAN, Mark
 from widgets.sliced_loading import SlicedLoader
 
 # Translucent, so the marks under the counterpart line stay visible.
@@ -61,6 +62,11 @@ class DocumentPane(QPlainTextEdit):
         self._text = ""
         self._formatter = BlockFormatter(self)
         self._loader = SlicedLoader(self, self._formatter.forget)
+        # Merges a bulk change of marks into the index after the paint that shows it.
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(0)
+        self._settle_timer.timeout.connect(self._settle_marks)
         self._press: QPoint | None = None
         self._reported: tuple[int, int] | None = None
         self.setReadOnly(True)
@@ -94,9 +100,21 @@ class DocumentPane(QPlainTextEdit):
         self.viewport().update()
 
     def update_marks(self, remove: Iterable[str], add: Sequence[Mark]) -> None:
-        """Take out the marks with keys in ``remove``, put ``add`` in; redo only their blocks."""
+        """Take out the marks with keys in ``remove``, put ``add`` in; redo only their blocks.
+
+        Thousands at once (every suggestion accepted) are drawn from the index as handed
+        over, and merged into it once the pane has painted them (``MarkIndex.settle``).
+        """
         formatter = self._formatter
-        removed, added = formatter.index.update(remove, add)
+        keys = set(remove)
+        if len(keys) + len(add) > BULK_MARKS:
+            formatter.index.update_later(keys, add)
+            formatter.invalidate()
+            self.viewport().update()
+            if not self.isVisible():
+                self._settle_timer.start()
+            return
+        removed, added = formatter.index.update(keys, add)
         if len(removed) + len(added) > BULK_MARKS:
             formatter.invalidate()  # only the blocks on screen are formatted again
             self.viewport().update()
@@ -216,6 +234,8 @@ class DocumentPane(QPlainTextEdit):
         super().paintEvent(event)
         self._paint_underlines()
         self._loader.start_rest()  # the first screen is up: now the rest of a long text
+        if self._formatter.index.unsettled:
+            self._settle_timer.start()  # and the index behind a bulk change
 
     # Copying puts the stored text on the clipboard (no inserted breaks, NBSP kept). Not
     # through createMimeDataFromSelection: a QMimeData made in Python and handed to Qt
@@ -333,3 +353,6 @@ class DocumentPane(QPlainTextEdit):
         if current != self._reported:
             self._reported = current
             self.selection_changed.emit(*current)
+
+    def _settle_marks(self) -> None:
+        self._formatter.index.settle()
