@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.document import SpanRecord
 from storage.annotations import (
     BULK_SPANS,
     ROWS_PER_INSERT,
@@ -74,6 +75,28 @@ def test_every_row_is_written_whatever_its_place_in_the_statements(
         f"SELECT {SPAN_COLUMNS} FROM spans WHERE doc_id = ? ORDER BY start", (DOC,)
     ).fetchall()
     assert [tuple(row) for row in stored] == [tuple(record) for record in records]
+    label_file.close()
+
+
+def test_rows_of_different_annotators_and_times_in_one_write_keep_their_own_values(
+    tmp_path: Path,
+) -> None:
+    """What rows share is bound once per statement: rows that do not share it (a write
+    mixing two annotators, as a merge or gold may) each keep their own."""
+    label_file = open_label_file(make_file(tmp_path / "labels.db"))
+    texts = layer_texts(label_file.connection, DOC)
+
+    def written(annotator: str, now: str, first: int) -> list[SpanRecord]:
+        spans = [NewSpan("raw", i, i + 1, "ad") for i in range(first, first + 3)]
+        return checked_spans(spans, texts, labels={"ad"}, annotator=annotator, now=now)
+
+    kim = written("kim", "2026-01-01T00:00:00.000000Z", 0)
+    lee = written("lee", "2026-02-02T00:00:00.000000Z", 3)
+    mixed = [kim[0], lee[0], kim[1], lee[1], lee[2], kim[2]]
+    with label_file.transaction() as db:
+        insert_spans(db, DOC, mixed)
+    stored = label_file.connection.execute(f"SELECT {SPAN_COLUMNS} FROM spans").fetchall()
+    assert sorted(tuple(row) for row in stored) == sorted(tuple(r) for r in mixed)
     label_file.close()
 
 
