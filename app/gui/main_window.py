@@ -9,6 +9,7 @@ says what changed; the window repaints just that.
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -52,6 +53,9 @@ from widgets.text_pane import DocumentPane
 
 SUGGESTIONS = "suggestions"  # the helper process's channel for a long page's suggestions
 LINE_MODEL = "line model"  # its channel for training the line model
+
+
+_LABEL = attrgetter("label")  # counted in C: 16,000 spans after accepting all
 
 
 class MainWindow(QMainWindow):
@@ -377,7 +381,7 @@ class MainWindow(QMainWindow):
         self.position_label.setText(f"{position} · {done} done · {self.opened.annotator}")
         if current is not None:
             if recount:  # 5,000 spans take a moment: only after spans changed
-                self.label_palette.set_counts(Counter(span.label for span in current.spans))
+                self.label_palette.set_counts(Counter(map(_LABEL, current.spans)))
             note = f"\nNote: {current.note}" if current.note else ""
             hints = f"\n{len(current.suggestions)} suggestions left (A accepts, Shift+A all)"
             if current.suggestions_pending:

@@ -31,6 +31,9 @@ class Alignment:
     def __init__(self, segments: Sequence[Segment]) -> None:
         self.segments = segments
         self.starts = [segment.raw_start for segment in segments]
+        # For walks over thousands of spans: list lookups instead of attribute reads.
+        self.ends = [segment.raw_end for segment in segments]
+        self.offsets = [segment.clean_start - segment.raw_start for segment in segments]
 
     def to_clean(self, start: int, end: int) -> list[tuple[int, int]]:
         """The clean pieces raw ``[start, end)`` became."""
@@ -120,26 +123,28 @@ def many_span_marks(
     """The raw and the clean pane's marks of thousands of spans (all suggestions accepted).
 
     One walk along the alignment in start order instead of a search per span, and each
-    mark made as the tuple it is: 11,000 spans made two calls each otherwise.
+    mark made as the tuple it is: 11,000 spans made two calls each otherwise. Plain
+    comparisons rather than ``min``/``max`` calls: this loop is a tenth of accepting all.
     """
-    make, segments, starts = tuple.__new__, alignment.segments, alignment.starts
+    make, get = tuple.__new__, colors.get
+    starts, ends, offsets = alignment.starts, alignment.ends, alignment.offsets
     raw: list[Mark] = []
     clean = [m for s in spans if s.layer == "clean" for m in span_clean_marks(s, colors, alignment)]
-    index, last = 0, len(segments) - 1
+    index, count = 0, len(starts)
     for span in sorted((s for s in spans if s.layer == "raw"), key=attrgetter("start")):
         start, end, key = span.start, span.end, span.id
-        color = colors.get(span.label, FALLBACK_COLOR)
+        color = get(span.label, FALLBACK_COLOR)
         raw.append(make(Mark, (start, end, color, SPAN, key, False)))
-        while index < last and starts[index + 1] <= start:
+        while index + 1 < count and starts[index + 1] <= start:
             index += 1  # the last segment starting at or before the span, as bisect finds
-        for at in range(index, last + 1):
-            segment = segments[at]
-            if segment.raw_start >= end:
-                break
-            low, high = max(start, segment.raw_start), min(end, segment.raw_end)
+        at = index
+        while at < count and starts[at] < end:  # the segments the span reaches
+            low = start if start > starts[at] else starts[at]
+            high = end if end < ends[at] else ends[at]
             if low < high:
-                offset = segment.clean_start - segment.raw_start
+                offset = offsets[at]
                 clean.append(make(Mark, (low + offset, high + offset, color, SPAN, key, False)))
+            at += 1
     return raw, clean
 
 
