@@ -11,7 +11,7 @@ def peak_rss_mb() -> float:
 
     Not ``ru_maxrss``: Linux keeps it across ``exec``, so a child started by a big process
     reports at least its parent's peak (a child of a 500 MB process said 510 MB; its own
-    peak was 9 MB). ``make bench`` runs every bench in one process, which grows.
+    peak was 9 MB), and a bench's own children are started by a process that grew.
     """
     with contextlib.suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
         for line in status:
