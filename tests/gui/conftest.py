@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.labelschema import default_schema
@@ -120,5 +121,8 @@ def screenshot(window: MainWindow, name: str) -> Path:
     """Save what the window shows, for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # Let posted layout requests run first, as the event loop does before a user sees a
+    # paint: a label whose text just changed overlapped its neighbour in a grab otherwise.
+    QApplication.processEvents()
     assert window.grab().save(str(path))
     return path
